@@ -1,0 +1,79 @@
+"""Set up the pinned environment, then serve the site or run the whole test suite.
+
+This is the README's Quickstart: `python3.11 scripts/dev.py serve` and
+`python3.11 scripts/dev.py test`. Both create .venv on first use and refresh it
+whenever requirements.txt changes, so a fresh clone needs nothing else.
+"""
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / "requirements.sha256"
+ADDRESS = "127.0.0.1:8000"
+
+
+def venv_bin(name: str) -> Path:
+    return VENV / "bin" / name
+
+
+def ensure_environment() -> None:
+    """Create .venv if needed and install requirements.txt unless already installed."""
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not venv_bin("python").exists():
+        print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    print(f"Installing {REQUIREMENTS.name} ...", flush=True)
+    pip = [str(venv_bin("python")), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "install", "--quiet", "-r", str(REQUIREMENTS)], check=True)
+    subprocess.run([*pip, "check"], check=True)
+    STAMP.write_text(wanted)
+
+
+def serve(extra: list[str]) -> int:
+    command = [str(venv_bin("mkdocs")), "serve", "--dev-addr", ADDRESS, *extra]
+    return subprocess.call(command, cwd=ROOT)
+
+
+def test(extra: list[str]) -> int:
+    return subprocess.call([str(venv_bin("python")), "-m", "pytest", *extra], cwd=ROOT)
+
+
+COMMANDS = {"serve": serve, "test": test}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Arguments after the command go to mkdocs serve or pytest, e.g. `test -k hello --no-cov`.",
+    )
+    parser.add_argument(
+        "command", choices=COMMANDS, help=f"serve: the site at http://{ADDRESS}; test: the whole suite"
+    )
+    parser.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to mkdocs serve or pytest")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if sys.version_info < (3, 11):  # noqa: UP036 - this check is for people running an older python
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    try:
+        ensure_environment()
+    except subprocess.CalledProcessError as error:
+        sys.exit(f"Setting up {VENV.name} failed (exit {error.returncode}); see pip's output above.")
+    os.chdir(ROOT)
+    return COMMANDS[args.command](args.extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+"""The article's Flask validation example made robust with Pydantic.
+
+Same endpoint, same messages; every bad body gets a 4xx with a JSON error,
+never a 500 or an HTML page.
+"""
+
+from flask import Flask, jsonify, request
+from pydantic import BaseModel, FiniteFloat, ValidationError
+from werkzeug.exceptions import HTTPException
+
+app = Flask(__name__)
+
+
+class Item(BaseModel):
+    name: str
+    price: FiniteFloat
+
+
+@app.errorhandler(HTTPException)
+def http_error_as_json(error: HTTPException):
+    # Werkzeug's own errors (malformed JSON, wrong Content-Type) are HTML pages
+    # by default; an API client expects JSON.
+    return jsonify({"error": error.name, "detail": error.description}), error.code
+
+
+@app.route("/items", methods=["POST"])
+def create_item():
+    data = request.get_json()  # 415 unless Content-Type is JSON, 400 if malformed
+    try:
+        item = Item.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        return jsonify({"error": "Invalid input", "detail": errors}), 400
+    return jsonify({"message": "Item created", "item": item.model_dump()})

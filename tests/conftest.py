@@ -1,0 +1,42 @@
+"""Settings every test shares: short simulated I/O, Hypothesis profiles, the closing report."""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same
+# behaviour. Set before any snippet is imported, and inherited by real servers.
+os.environ["SIMULATED_IO_SECONDS"] = "0.05"
+
+settings.register_profile(
+    "default",
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+# In CI the same examples every run, so a red build is reproducible.
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+REPORT_LINES = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def update_shown(request) -> bool:
+    """True under --update-examples: rewrite shown responses instead of failing on them."""
+    return bool(request.config.getoption("update_examples"))
+
+
+@pytest.fixture(scope="session")
+def report(request) -> list[str]:
+    """Lines a test wants in the closing summary (census, build time)."""
+    return request.config.stash.setdefault(REPORT_LINES, [])
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = config.stash.get(REPORT_LINES, [])
+    if lines:
+        terminalreporter.section("site report")
+        for line in lines:
+            terminalreporter.write_line(line)

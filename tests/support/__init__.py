@@ -1,0 +1,1 @@
+"""Test support shared by every topic's tests: apps, clients, servers, shown exchanges."""

@@ -1,0 +1,22 @@
+"""One client interface (an httpx2.Client) for either framework, in process or over a socket.
+
+FastAPI's TestClient is an httpx2 client over ASGI; Flask gets httpx2's WSGI
+transport. Both report an unhandled error as a 500 response, as a real server
+would, instead of raising it into the test.
+"""
+
+import httpx2
+from fastapi.testclient import TestClient
+
+from .apps import SnippetApp
+
+
+def in_process_client(app: SnippetApp) -> httpx2.Client:
+    if app.framework == "fastapi":
+        return TestClient(app.app, raise_server_exceptions=False)
+    transport = httpx2.WSGITransport(app=app.app)
+    return httpx2.Client(transport=transport, base_url="http://testserver")
+
+
+def socket_client(base_url: str) -> httpx2.Client:
+    return httpx2.Client(base_url=base_url, timeout=10)

@@ -1,0 +1,106 @@
+"""Requests and responses the pages show, kept as .http files beside each topic's apps.
+
+`snippets/<topic>/http/<case>.request.http` is a request as a page shows it;
+`<case>.<app>.http` is what that app answers, rendered by `render_response`.
+The page includes both files, and `check_exchange` replays the request and
+compares the rendering of the real response with the file, so the page can
+only show what the app really answers.
+"""
+
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+
+from .apps import SnippetApp, get_app
+from .paths import SNIPPETS
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+
+    def send(self, client: httpx2.Client) -> httpx2.Response:
+        return client.request(self.method, self.target, headers=self.headers, content=self.body)
+
+
+def parse_request(text: str) -> HttpRequest:
+    """Parse `METHOD target HTTP/1.1`, header lines, a blank line, then the body."""
+    head, _, body = text.partition("\n\n")
+    request_line, *header_lines = head.splitlines()
+    method, target, version = request_line.split(" ")
+    if version != "HTTP/1.1":
+        raise ValueError(f"request line must end in HTTP/1.1: {request_line!r}")
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(": ")
+        headers[name] = value
+    return HttpRequest(method, target, headers, body.removesuffix("\n").encode())
+
+
+def render_response(response: httpx2.Response) -> str:
+    """The status line, Content-Type and body, JSON indented as a reader would want it."""
+    content_type = response.headers.get("content-type", "")
+    body = response.text
+    if content_type == "application/json":
+        body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    return f"HTTP/1.1 {response.status_code}\ncontent-type: {content_type}\n\n{body.strip()}\n"
+
+
+@dataclass(frozen=True)
+class ShownExchange:
+    app: SnippetApp
+    case: str
+
+    @property
+    def folder(self) -> Path:
+        return SNIPPETS / self.app.topic / "http"
+
+    @property
+    def request_path(self) -> Path:
+        return self.folder / f"{self.case}.request.http"
+
+    @property
+    def response_path(self) -> Path:
+        return self.folder / f"{self.case}.{self.app.name}.http"
+
+    def __str__(self) -> str:
+        return f"{self.app}:{self.case}"
+
+
+def shown_exchanges(topic: str) -> list[ShownExchange]:
+    exchanges = []
+    for path in sorted((SNIPPETS / topic / "http").glob("*.http")):
+        case, kind, _ = path.name.split(".")
+        if kind == "request":
+            continue
+        exchange = ShownExchange(get_app(topic, kind), case)
+        if not exchange.request_path.exists():
+            raise FileNotFoundError(f"{path} has no {exchange.request_path.name}")
+        exchanges.append(exchange)
+    return exchanges
+
+
+def check_exchange(exchange: ShownExchange, client: httpx2.Client, update: bool = False) -> None:
+    """Fail unless the app answers what the page shows; with `update`, rewrite the file instead."""
+    request = parse_request(exchange.request_path.read_text())
+    actual = render_response(request.send(client))
+    if update:
+        exchange.response_path.write_text(actual)
+        return
+    shown = exchange.response_path.read_text()
+    if actual != shown:
+        diff = "".join(
+            difflib.unified_diff(
+                shown.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                fromfile=f"{exchange.response_path.relative_to(SNIPPETS.parent)} (shown)",
+                tofile="actual response",
+            )
+        )
+        raise AssertionError(f"{exchange}: the page shows a response the app does not give\n{diff}")
