@@ -5,6 +5,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+pytest_plugins = ["pytester"]
+
 # The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same
 # behaviour. Set before any snippet is imported, and inherited by real servers.
 os.environ["SIMULATED_IO_SECONDS"] = "0.05"
@@ -17,7 +19,9 @@ settings.register_profile(
 )
 # In CI the same examples every run, so a red build is reproducible.
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
-settings.load_profile("ci" if os.environ.get("CI") else "default")
+# HYPOTHESIS_PROFILE=thorough digs deeper when a robust example changes.
+settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 REPORT_LINES = pytest.StashKey[list[str]]()
 

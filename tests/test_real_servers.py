@@ -1,0 +1,38 @@
+"""Every snippet app under its production server answers its shown exchanges over a real socket.
+
+FastAPI apps run under uvicorn and Flask apps under gunicorn, all started at
+once on free 127.0.0.1 ports and stopped when the module ends, pass or fail.
+"""
+
+import pytest
+
+from support.apps import all_apps
+from support.clients import socket_client
+from support.exchanges import check_exchange, shown_exchanges
+from support.servers import running_servers, server_command
+
+APPS = all_apps()
+TOPICS = sorted({app.topic for app in APPS})
+EXCHANGES = [exchange for topic in TOPICS for exchange in shown_exchanges(topic)]
+
+
+@pytest.fixture(scope="module")
+def servers():
+    with running_servers(APPS) as running:
+        yield running
+
+
+@pytest.mark.parametrize("exchange", EXCHANGES, ids=str)
+def test_answers_over_a_socket_as_shown(servers, exchange):
+    with socket_client(servers[exchange.app].base_url) as client:
+        check_exchange(exchange, client)
+
+
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_runs_under_its_production_server(app):
+    server = {"fastapi": "uvicorn", "flask": "gunicorn"}[app.framework]
+    assert server_command(app, 8000)[2] == server
+
+
+def test_every_app_has_a_shown_exchange():
+    assert {exchange.app for exchange in EXCHANGES} == set(APPS)
