@@ -1,0 +1,123 @@
+"""Build the site the way CI does, and take a census of the code blocks in the built pages."""
+
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .inline_examples import inline_examples
+from .paths import DOCS, ROOT, SNIPPETS
+
+# Blocks in these languages (Pygments lexer names) show code or HTTP traffic, so
+# each must come from a tested file or an executed inline example.
+MUST_BE_TESTED = {"HTTP", "JSON"}
+
+
+def must_be_tested(language: str) -> bool:
+    try:
+        name = get_lexer_by_name(language).name
+    except ClassNotFound:
+        return False
+    return "python" in name.lower() or name in MUST_BE_TESTED
+
+
+SECTION_MARKER = re.compile(r"--8<-- \[(start|end):\w+\]")
+INCLUDE = re.compile(r'--8<-- "([^"]+?)(?::[\w-]+)?"')
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    seconds: float
+    site: Path
+
+
+def build_site(site_dir: Path) -> Build:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    seconds = time.perf_counter() - started
+    return Build(result.returncode, result.stdout + result.stderr, seconds, site_dir)
+
+
+def _normalize(code: str) -> list[str]:
+    lines = [line.rstrip() for line in code.splitlines()]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    width = len(needle)
+    return any(haystack[start : start + width] == needle for start in range(len(haystack) - width + 1))
+
+
+def snippet_texts() -> list[list[str]]:
+    """Every file under snippets/, as a page would show it (section markers dropped)."""
+    texts = []
+    for path in SNIPPETS.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            lines = [line for line in path.read_text().splitlines() if not SECTION_MARKER.search(line)]
+            texts.append(_normalize("\n".join(lines)))
+    return texts
+
+
+@dataclass
+class Census:
+    counts: Counter = field(default_factory=Counter)
+    untested: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        total = sum(self.counts.values())
+        return (
+            f"{total} blocks: {self.counts['snippet']} from snippets, {self.counts['inline']} inline "
+            f"(executed), {self.counts['other']} other, {self.counts['untested']} untested"
+        )
+
+
+def take_census(site: Path) -> Census:
+    snippets = snippet_texts()
+    inline = [_normalize(example.source) for example in inline_examples(DOCS)]
+    census = Census()
+    for page in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for pre in soup.select("div.highlight pre"):
+            classes = pre.find_parent("div", class_="highlight").get("class", [])
+            language = next((c.removeprefix("language-") for c in classes if c.startswith("language-")), "")
+            lines = _normalize(pre.get_text())
+            if any(_contains(text, lines) for text in snippets):
+                kind = "snippet"
+            elif language in ("python", "py") and lines in inline:
+                kind = "inline"
+            elif must_be_tested(language):
+                kind = "untested"
+                first = lines[0] if lines else ""
+                census.untested.append(f"{page.relative_to(site)}: {language} block starting {first!r}")
+            else:
+                kind = "other"
+            census.counts[kind] += 1
+    return census
+
+
+def included_files() -> set[Path]:
+    """Files under snippets/ that some page includes with `--8<--`."""
+    included = set()
+    for page in DOCS.rglob("*.md"):
+        for match in INCLUDE.finditer(page.read_text()):
+            included.add((SNIPPETS / match.group(1)).resolve())
+    return included

@@ -1,0 +1,91 @@
+"""The built site: strict build, complete tab pairs, every block tested, every snippet shown."""
+
+import importlib.metadata
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from support.apps import all_apps
+from support.paths import ROOT, SNIPPETS, TESTS
+from support.site import build_site, included_files, take_census
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory, report):
+    result = build_site(tmp_path_factory.mktemp("site"))
+    report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
+    return result
+
+
+@pytest.fixture(scope="module")
+def pages(build):
+    assert build.returncode == 0, build.output
+    return {
+        page.relative_to(build.site).as_posix(): BeautifulSoup(page.read_text(), "html.parser")
+        for page in build.site.rglob("*.html")
+    }
+
+
+def test_strict_build_passes(build):
+    assert build.returncode == 0, build.output
+
+
+def test_census_finds_no_untested_block(build, pages, report):
+    census = take_census(build.site)
+    report.append(f"code block census: {census}")
+    print(census)
+    assert census.counts["snippet"] > 0
+    assert census.untested == [], "\n".join(census.untested)
+
+
+def test_every_example_sits_in_its_frameworks_tab(pages):
+    """Tab sets are FastAPI/Flask pairs, and each snippet module is shown in its framework's tab."""
+    shown_apps = set()
+    for name, soup in pages.items():
+        for tabbed_set in soup.select("div.tabbed-set"):
+            labels = [label.get_text() for label in tabbed_set.select(":scope > div.tabbed-labels > label")]
+            assert labels == ["FastAPI", "Flask"], f"{name}: tabs {labels}"
+            blocks = tabbed_set.select(":scope > div.tabbed-content > div.tabbed-block")
+            for label, block in zip(labels, blocks, strict=True):
+                for title in block.select("span.filename"):
+                    path = title.get_text()
+                    if path.endswith("_app.py"):
+                        assert path.rsplit("/", 1)[-1].startswith(label.lower()), (
+                            f"{name}: {path} under {label}"
+                        )
+                        shown_apps.add(path)
+    every_app = {f"snippets/{app.topic}/{app.name}_app.py" for app in all_apps()}
+    assert shown_apps == every_app
+
+
+def test_no_page_loads_anything_from_another_host(pages):
+    for name, soup in pages.items():
+        for tag in soup.select("link[href], script[src], img[src]"):
+            url = tag.get("href") or tag.get("src")
+            if tag.name == "link" and tag.get("rel") == ["canonical"]:
+                continue
+            assert not url.startswith(("http:", "https:", "//")), f"{name} loads {url}"
+
+
+def test_every_snippet_file_is_included_by_a_page():
+    files = {
+        path.resolve()
+        for path in SNIPPETS.rglob("*")
+        if path.is_file() and path.name != "__init__.py" and "__pycache__" not in path.parts
+    }
+    unused = sorted(str(path.relative_to(ROOT)) for path in files - included_files())
+    assert unused == [], f"no page includes: {unused}"
+
+
+def test_every_topic_has_a_test_module():
+    topics = {path.parent.name for path in SNIPPETS.glob("*/__init__.py")}
+    missing = sorted(topic for topic in topics if not (TESTS / f"test_{topic}.py").exists())
+    assert missing == []
+
+
+def test_no_snippet_module_shadows_a_package():
+    """A snippets/<topic>/flask.py would be imported instead of Flask when the file is run directly."""
+    taken = set(sys.stdlib_module_names) | set(importlib.metadata.packages_distributions())
+    shadows = sorted(str(path) for path in SNIPPETS.rglob("*.py") if path.stem in taken)
+    assert shadows == []
