@@ -59,6 +59,16 @@ def test_every_example_sits_in_its_frameworks_tab(pages):
     assert shown_apps == every_app
 
 
+def test_highlighted_lines_are_code(pages):
+    """hl_lines are line numbers into a snippet file; an edit that shifts them lands on blanks."""
+    highlighted = 0
+    for name, soup in pages.items():
+        for line in soup.select("div.highlight pre span.hll"):
+            assert line.get_text().strip(), f"{name}: a highlighted line is blank; update hl_lines"
+            highlighted += 1
+    assert highlighted > 0
+
+
 def test_no_page_loads_anything_from_another_host(pages):
     for name, soup in pages.items():
         for tag in soup.select("link[href], script[src], img[src]"):
