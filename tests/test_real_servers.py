@@ -1,19 +1,27 @@
-"""Every snippet app under its production server answers its shown exchanges over a real socket.
+"""Every snippet app under its production server answers its contract over a real socket.
 
-FastAPI apps run under uvicorn and Flask apps under gunicorn, all started at
+The contract is the same as in process: the shown exchanges and the
+bad-input tables. FastAPI apps run under uvicorn and Flask apps under gunicorn, all started at
 once on free 127.0.0.1 ports and stopped when the module ends, pass or fail.
 """
 
 import pytest
 
-from support.apps import all_apps
+from support.apps import all_apps, get_app
 from support.clients import socket_client
 from support.exchanges import check_exchange, shown_exchanges
 from support.servers import running_servers, server_command
+from support.tables import TABLES
 
 APPS = all_apps()
 TOPICS = sorted({app.topic for app in APPS})
 EXCHANGES = [exchange for topic in TOPICS for exchange in shown_exchanges(topic)]
+TABLE_ROWS = [
+    pytest.param(table, row, get_app(table.topic, name), id=f"{table.topic}/{name}:{row.case}")
+    for table in TABLES.values()
+    for row in table.rows()
+    for name in table.columns.values()
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +34,13 @@ def servers():
 def test_answers_over_a_socket_as_shown(servers, exchange):
     with socket_client(servers[exchange.app].base_url) as client:
         check_exchange(exchange, client)
+
+
+@pytest.mark.parametrize(("table", "row", "app"), TABLE_ROWS, ids=str)
+def test_answers_bad_input_over_a_socket_as_the_table_says(servers, table, row, app):
+    column = next(heading for heading, name in table.columns.items() if name == app.name)
+    with socket_client(servers[app].base_url) as client:
+        assert table.send(row, client).status_code == row.statuses[column]
 
 
 @pytest.mark.parametrize("app", APPS, ids=str)

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from support.apps import all_apps
 from support.paths import ROOT, SNIPPETS, TESTS
 from support.site import build_site, included_files, take_census
+from support.tables import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +100,8 @@ def test_no_snippet_module_shadows_a_package():
     taken = set(sys.stdlib_module_names) | set(importlib.metadata.packages_distributions())
     shadows = sorted(str(path) for path in SNIPPETS.rglob("*.py") if path.stem in taken)
     assert shadows == []
+
+
+def test_every_bad_input_table_is_asserted():
+    tables_on_pages = {path.parent.name for path in SNIPPETS.glob("*/bad_input.md")}
+    assert tables_on_pages == set(TABLES)

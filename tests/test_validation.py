@@ -9,25 +9,12 @@ import pytest
 from support.apps import get_app
 from support.clients import in_process_client
 from support.exchanges import check_exchange, shown_exchanges
-from support.paths import SNIPPETS
-from support.tables import read_bad_input_table
+from support.tables import TABLES
 
 TOPIC = "validation"
-BAD_INPUT_TABLE = SNIPPETS / TOPIC / "bad_input.md"
-# Column heading on the page -> the app it describes.
-COLUMNS = {
-    "FastAPI (article)": "fastapi",
-    "FastAPI (robust)": "fastapi_robust",
-    "Flask (article)": "flask",
-    "Flask (robust)": "flask_robust",
-}
+TABLE = TABLES[TOPIC]
+ROWS = TABLE.rows()
 ROBUST_APPS = ["fastapi_robust", "flask_robust"]
-ROWS = read_bad_input_table(BAD_INPUT_TABLE, list(COLUMNS))
-
-
-def post_row(client, row):
-    headers = {} if row.content_type is None else {"Content-Type": row.content_type}
-    return client.post("/items", content=row.body, headers=headers)
 
 
 @pytest.mark.parametrize("exchange", shown_exchanges(TOPIC), ids=str)
@@ -35,23 +22,22 @@ def test_page_shows_what_the_app_answers(exchange, update_shown):
     check_exchange(exchange, in_process_client(exchange.app), update=update_shown)
 
 
-@pytest.mark.parametrize("column", COLUMNS, ids=COLUMNS.values())
+@pytest.mark.parametrize("column", TABLE.columns, ids=TABLE.columns.values())
 @pytest.mark.parametrize("row", ROWS, ids=str)
 def test_bad_input_table_states_each_answer(row, column):
-    client = in_process_client(get_app(TOPIC, COLUMNS[column]))
-    assert post_row(client, row).status_code == row.statuses[column]
+    client = in_process_client(get_app(TOPIC, TABLE.columns[column]))
+    assert TABLE.send(row, client).status_code == row.statuses[column]
 
 
 @pytest.mark.parametrize("name", ROBUST_APPS)
 @pytest.mark.parametrize("row", ROWS, ids=str)
 def test_robust_apps_answer_json_and_never_5xx(row, name):
-    response = post_row(in_process_client(get_app(TOPIC, name)), row)
+    response = TABLE.send(row, in_process_client(get_app(TOPIC, name)))
     assert response.status_code < 500
     assert response.headers["content-type"] == "application/json"
 
 
 def test_table_has_every_kind_of_bad_input():
-    cases = {row.case for row in ROWS}
     required = {
         "missing field",
         "wrong type",
@@ -62,4 +48,4 @@ def test_table_has_every_kind_of_bad_input():
         "no Content-Type",
         "empty body",
     }
-    assert required <= cases
+    assert required <= {row.case for row in ROWS}

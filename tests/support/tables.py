@@ -2,13 +2,16 @@
 
 A table is a Markdown pipe table in a file under snippets/, included by a page.
 Its cells use a small vocabulary: a code span holds literal text, `(none)`
-means the header is not sent, `(empty)` means an empty body, and a status
-cell is a bare number.
+means the header is not sent or nothing happened, `(empty)` means empty, and
+a status cell is a bare number. Columns a table leaves out (a Query, a
+Content-Type, a Body) mean none.
 """
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .paths import SNIPPETS
 
 CODE_SPAN = re.compile(r"^`(.*)`$")
 
@@ -46,15 +49,22 @@ def literal(cell: str) -> str | None:
 
 @dataclass(frozen=True)
 class BadInputRow:
-    """One row of a bad-input table: a request body, its Content-Type, and each app's status."""
+    """One row of a bad-input table: a request's query, Content-Type and body, and each app's status."""
 
     case: str
+    query: str
     content_type: str | None
     body: bytes
     statuses: dict[str, int]  # column heading -> status code
+    cells: dict[str, str]  # every cell, for columns a topic reads itself
 
     def __str__(self) -> str:
         return self.case
+
+    def send(self, client, method: str, path: str):
+        headers = {} if self.content_type is None else {"Content-Type": self.content_type}
+        url = f"{path}?{self.query}" if self.query else path
+        return client.request(method, url, content=self.body, headers=headers)
 
 
 def read_bad_input_table(path: Path, status_columns: list[str]) -> list[BadInputRow]:
@@ -63,9 +73,49 @@ def read_bad_input_table(path: Path, status_columns: list[str]) -> list[BadInput
         rows.append(
             BadInputRow(
                 case=row["Case"],
-                content_type=literal(row["Content-Type"]),
-                body=literal(row["Body"]).encode(),
+                query=literal(row.get("Query", "(empty)")),
+                content_type=literal(row.get("Content-Type", "(none)")),
+                body=literal(row.get("Body", "(empty)")).encode(),
                 statuses={column: int(row[column]) for column in status_columns},
+                cells=row,
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class BadInputTable:
+    """A topic's `bad_input.md`: which endpoint its rows go to, and which app each status column is."""
+
+    topic: str
+    method: str
+    path: str
+    columns: dict[str, str]  # status column heading -> app name
+
+    @property
+    def file(self) -> Path:
+        return SNIPPETS / self.topic / "bad_input.md"
+
+    def rows(self) -> list[BadInputRow]:
+        return read_bad_input_table(self.file, list(self.columns))
+
+    def send(self, row: BadInputRow, client):
+        return row.send(client, self.method, self.path)
+
+
+TABLES = {
+    "validation": BadInputTable(
+        "validation",
+        "POST",
+        "/items",
+        {
+            "FastAPI (article)": "fastapi",
+            "FastAPI (robust)": "fastapi_robust",
+            "Flask (article)": "flask",
+            "Flask (robust)": "flask_robust",
+        },
+    ),
+    "background_tasks": BadInputTable(
+        "background_tasks", "POST", "/task", {"FastAPI": "fastapi", "Flask": "flask"}
+    ),
+}
