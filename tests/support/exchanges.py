@@ -43,12 +43,24 @@ def parse_request(text: str) -> HttpRequest:
     return HttpRequest(method, target, headers, body.removesuffix("\n").encode())
 
 
+def readable_json(value, level: int = 0) -> str:
+    """JSON with one member per line, but lists of plain values (such as `loc`) on one line."""
+    pad = "  " * level
+    if isinstance(value, dict) and value:
+        members = [f"{pad}  {json.dumps(key)}: {readable_json(v, level + 1)}" for key, v in value.items()]
+        return "{\n" + ",\n".join(members) + f"\n{pad}}}"
+    if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        items = [f"{pad}  {readable_json(item, level + 1)}" for item in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def render_response(response: httpx2.Response) -> str:
-    """The status line, Content-Type and body, JSON indented as a reader would want it."""
+    """The status line, Content-Type and body, JSON laid out as a reader would want it."""
     content_type = response.headers.get("content-type", "")
     body = response.text
     if content_type == "application/json":
-        body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+        body = readable_json(json.loads(body))
     return f"HTTP/1.1 {response.status_code}\ncontent-type: {content_type}\n\n{body.strip()}\n"
 
 
