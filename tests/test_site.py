@@ -1,6 +1,7 @@
 """The built site: strict build, complete tab pairs, every block tested, every snippet shown."""
 
 import importlib.metadata
+import re
 import sys
 
 import pytest
@@ -105,3 +106,26 @@ def test_no_snippet_module_shadows_a_package():
 def test_every_bad_input_table_is_asserted():
     tables_on_pages = {path.parent.name for path in SNIPPETS.glob("*/bad_input.md")}
     assert tables_on_pages == set(TABLES)
+
+
+TESTED_PACKAGES = ["FastAPI", "Starlette", "Pydantic", "Flask", "Werkzeug"]
+
+
+def test_every_page_shows_the_installed_versions(pages):
+    expected = {name: importlib.metadata.version(name) for name in TESTED_PACKAGES}
+    for name, soup in pages.items():
+        if name == "404.html":
+            continue
+        line = soup.select_one("p.tested-versions")
+        assert line is not None, f"{name} shows no versions"
+        shown = dict(re.findall(r"(\w+) (\d[^\s,]*?)[,.]?(?=\s|$)", line.get_text()))
+        assert shown == expected, name
+
+
+def test_installed_versions_are_the_pinned_ones():
+    pins = dict(
+        line.split("==", 1) for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line
+    )
+    pins = {name.lower(): number for name, number in pins.items()}
+    for name in TESTED_PACKAGES:
+        assert pins[name.lower()] == importlib.metadata.version(name), name
