@@ -86,7 +86,8 @@ class Census:
         total = sum(self.counts.values())
         return (
             f"{total} blocks: {self.counts['snippet']} from snippets, {self.counts['inline']} inline "
-            f"(executed), {self.counts['other']} other, {self.counts['untested']} untested"
+            f"(executed), {self.counts['reference']} from library docstrings (API reference), "
+            f"{self.counts['other']} other, {self.counts['untested']} untested"
         )
 
 
@@ -102,6 +103,10 @@ def take_census(site: Path) -> Census:
             lines = _normalize(pre.get_text())
             if any(_contains(text, lines) for text in snippets):
                 kind = "snippet"
+            elif pre.find_parent("div", class_="doc-contents"):
+                # Rendered by mkdocstrings from an installed library's docstring:
+                # the library's own example, counted apart from the site's.
+                kind = "reference"
             elif language in ("python", "py") and lines in inline:
                 kind = "inline"
             elif must_be_tested(language):
