@@ -1,8 +1,10 @@
-"""Start snippet apps under their production servers on 127.0.0.1, and always stop them.
+"""Start snippet apps under real servers on 127.0.0.1, and always stop them.
 
-FastAPI runs under uvicorn, Flask under gunicorn, each on a free loopback port.
-Every server gets its own process group so that stopping it also stops its
-workers, and `running_servers` stops them all even when a test fails.
+By default FastAPI runs under uvicorn and Flask under gunicorn (one sync
+worker), each on a free loopback port; a `Server` can name another way to
+serve the same app (gunicorn threads, Flask's development server, ...). Every
+server gets its own process group so that stopping it also stops its workers,
+and `running_servers` stops them all even when a test fails.
 """
 
 import contextlib
@@ -14,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from .apps import SnippetApp
@@ -24,26 +26,45 @@ HOST = "127.0.0.1"
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 
+# How to serve an app, as arguments after `python`; {target} is "module:app".
+GUNICORN = ["-m", "gunicorn", "--bind", f"{HOST}:{{port}}", "--workers", "1"]
+FLASK_RUN = ["-m", "flask", "--app", "{target}", "run", "--host", HOST, "--port", "{port}"]
+SERVER_ARGS = {
+    "uvicorn": ["-m", "uvicorn", "{target}", "--host", HOST, "--port", "{port}"],
+    "gunicorn": [*GUNICORN, "{target}"],
+    "gunicorn-gthread": [*GUNICORN, "--threads", "8", "{target}"],
+    "flask-run": FLASK_RUN,
+    "flask-run-without-threads": [*FLASK_RUN, "--without-threads"],
+}
+PRODUCTION_SERVER = {"fastapi": "uvicorn", "flask": "gunicorn"}
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
+@dataclass(frozen=True)
+class Server:
+    """An app and the way it is served."""
 
-def server_command(app: SnippetApp, port: int) -> list[str]:
-    target = f"{app.module_name}:app"
-    if app.framework == "fastapi":
-        return [sys.executable, "-m", "uvicorn", target, "--host", HOST, "--port", str(port)]
-    return [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", "1", target]
+    app: SnippetApp
+    kind: str = ""  # a SERVER_ARGS key; empty means the framework's production server
+
+    @property
+    def server_kind(self) -> str:
+        return self.kind or PRODUCTION_SERVER[self.app.framework]
+
+    def command(self, port: int) -> list[str]:
+        target = f"{self.app.module_name}:app"
+        args = [arg.format(target=target, port=port) for arg in SERVER_ARGS[self.server_kind]]
+        return [sys.executable, *args]
+
+    def __str__(self) -> str:
+        return f"{self.app} under {self.server_kind}"
 
 
 @dataclass
 class RunningServer:
-    app: SnippetApp
+    server: Server
     port: int
     process: subprocess.Popen
-    log: IO[str]
+    log: IO[str] = field(repr=False)
 
     @property
     def base_url(self) -> str:
@@ -54,58 +75,64 @@ class RunningServer:
         return self.log.read()
 
 
-def _start(app: SnippetApp, env: dict[str, str]) -> RunningServer:
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _start(server: Server, env: dict[str, str]) -> RunningServer:
     port = free_port()
     # A file, not a pipe: a pipe nobody reads would fill up and stall the server.
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by stop()
     process = subprocess.Popen(
-        server_command(app, port),
+        server.command(port),
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    return RunningServer(app, port, process, log)
+    return RunningServer(server, port, process, log)
 
 
-def _wait_until_listening(server: RunningServer, deadline: float) -> None:
+def _wait_until_listening(running: RunningServer, deadline: float) -> None:
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.app} server exited early:\n{server.output()}")
-        with contextlib.suppress(OSError), socket.create_connection((HOST, server.port), timeout=0.5):
+        if running.process.poll() is not None:
+            raise RuntimeError(f"{running.server} exited early:\n{running.output()}")
+        with contextlib.suppress(OSError), socket.create_connection((HOST, running.port), timeout=0.5):
             return
         time.sleep(0.05)
-    raise TimeoutError(f"{server.app} server did not listen on port {server.port} in {START_TIMEOUT} s")
+    raise TimeoutError(f"{running.server} did not listen on port {running.port} in {START_TIMEOUT} s")
 
 
-def stop(server: RunningServer) -> None:
+def stop(running: RunningServer) -> None:
     # Signal the whole group even if the leader is gone: its workers may not be.
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.process.pid, signal.SIGTERM)
+        os.killpg(running.process.pid, signal.SIGTERM)
     try:
-        server.process.wait(STOP_TIMEOUT)
+        running.process.wait(STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.process.pid, signal.SIGKILL)
-        server.process.wait(STOP_TIMEOUT)
-    server.log.close()
+            os.killpg(running.process.pid, signal.SIGKILL)
+        running.process.wait(STOP_TIMEOUT)
+    running.log.close()
 
 
 @contextlib.contextmanager
 def running_servers(
-    apps: list[SnippetApp], env: dict[str, str] | None = None
-) -> Iterator[dict[SnippetApp, RunningServer]]:
-    """Start every app at once (startup dominates), yield them by app, stop them all."""
+    servers: list[Server], env: dict[str, str] | None = None
+) -> Iterator[dict[Server, RunningServer]]:
+    """Start every server at once (startup dominates), yield them, stop them all."""
     env = {**os.environ, **(env or {})}
-    servers: dict[SnippetApp, RunningServer] = {}
+    running: dict[Server, RunningServer] = {}
     try:
-        for app in apps:
-            servers[app] = _start(app, env)
+        for server in servers:
+            running[server] = _start(server, env)
         deadline = time.monotonic() + START_TIMEOUT
-        for server in servers.values():
-            _wait_until_listening(server, deadline)
-        yield servers
+        for each in running.values():
+            _wait_until_listening(each, deadline)
+        yield running
     finally:
-        for server in servers.values():
-            stop(server)
+        for each in running.values():
+            stop(each)

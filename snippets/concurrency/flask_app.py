@@ -1,0 +1,29 @@
+"""Two ways to wait in a Flask view: a plain view and an async view (flask[async]).
+
+How many requests wait at once is set by the server, not by the view: the
+tests serve this app under Flask's development server and gunicorn and
+measure it.
+"""
+
+import asyncio
+import os
+import time
+
+from flask import Flask
+
+# Tests shorten the wait with this variable, as in the I/O-wait example.
+IO_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "2"))
+
+app = Flask(__name__)
+
+
+@app.route("/thread-wait")
+def thread_wait():
+    time.sleep(IO_SECONDS)  # holds this worker thread for the whole wait
+    return {"waited": "time.sleep in def"}
+
+
+@app.route("/async-wait")
+async def async_wait():
+    await asyncio.sleep(IO_SECONDS)  # runs in an event loop inside the worker thread
+    return {"waited": "asyncio.sleep in async def"}
