@@ -124,7 +124,8 @@ def running_servers(
     servers: list[Server], env: dict[str, str] | None = None
 ) -> Iterator[dict[Server, RunningServer]]:
     """Start every server at once (startup dominates), yield them, stop them all."""
-    env = {**os.environ, **(env or {})}
+    # Unbuffered, so a test can read what a server printed while it runs.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     running: dict[Server, RunningServer] = {}
     try:
         for server in servers:

@@ -1,0 +1,26 @@
+"""When does a FastAPI background task run? After the response has been sent.
+
+The task below takes a while; the tests time the response over a real socket
+and find that the client does not wait for the task.
+"""
+
+import os
+import time
+
+from fastapi import BackgroundTasks, FastAPI
+
+# Tests shorten the work with this variable, as in the I/O-wait example.
+IO_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "2"))
+
+app = FastAPI()
+
+
+def slow_task(name: str):
+    time.sleep(IO_SECONDS)
+    print(f"Finished slow task for {name}")
+
+
+@app.post("/slow-task")
+def add_slow_task(name: str, background_tasks: BackgroundTasks):
+    background_tasks.add_task(slow_task, name)
+    return {"message": "Task added"}
