@@ -12,9 +12,7 @@ from contextlib import ExitStack
 import pytest
 
 from support.apps import get_app
-from support.clients import in_process_client
 from support.concurrency import time_concurrent_gets
-from support.exchanges import check_exchange, shown_exchanges
 from support.paths import SNIPPETS
 from support.servers import Server, running_servers
 from support.tables import literal, read_pipe_table
@@ -44,11 +42,6 @@ SCENARIOS = scenarios()
 
 def scenario_id(row) -> str:
     return f"{row['server']}:{literal(row['Endpoint'])}x{row['count']}"
-
-
-@pytest.mark.parametrize("exchange", shown_exchanges(TOPIC), ids=str)
-def test_page_shows_what_the_app_answers(exchange, update_shown):
-    check_exchange(exchange, in_process_client(exchange.app), update=update_shown)
 
 
 @pytest.fixture(scope="module")

@@ -1,24 +1,25 @@
-"""Hello World: both apps answer GET / with a JSON greeting naming their framework."""
+"""Hello World: beyond the shown exchange and table, FastAPI's generated docs are real.
 
-import pytest
+The table on the Ease of use page states what each app answers per method and
+path (tests/test_contracts.py checks it); this module checks what the page
+says about the docs FastAPI adds for free.
+"""
 
-from support.apps import topic_apps
+from support.apps import get_app
 from support.clients import in_process_client
-from support.exchanges import check_exchange, shown_exchanges
 
-TOPIC = "hello"
-
-
-@pytest.mark.parametrize("exchange", shown_exchanges(TOPIC), ids=str)
-def test_page_shows_what_the_app_answers(exchange, update_shown):
-    check_exchange(exchange, in_process_client(exchange.app), update=update_shown)
+FASTAPI_HELLO = get_app("hello", "fastapi")
 
 
-@pytest.mark.parametrize("app", topic_apps(TOPIC), ids=str)
-def test_other_methods_are_not_allowed(app):
-    assert in_process_client(app).post("/").status_code == 405
+def test_fastapi_serves_an_openapi_3_1_schema_of_the_route():
+    schema = in_process_client(FASTAPI_HELLO).get("/openapi.json").json()
+    assert schema["openapi"].startswith("3.1.")
+    assert list(schema["paths"]) == ["/"]
 
 
-@pytest.mark.parametrize("app", topic_apps(TOPIC), ids=str)
-def test_unknown_paths_are_not_found(app):
-    assert in_process_client(app).get("/nowhere").status_code == 404
+def test_fastapi_docs_pages_are_html_that_load_the_schema():
+    client = in_process_client(FASTAPI_HELLO)
+    for page in ("/docs", "/redoc"):
+        response = client.get(page)
+        assert response.headers["content-type"].startswith("text/html")
+        assert "/openapi.json" in response.text

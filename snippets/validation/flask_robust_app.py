@@ -1,7 +1,8 @@
 """The article's Flask validation example made robust with Pydantic.
 
 Same endpoint, same messages; every bad body gets a 4xx with a JSON error,
-never a 500 or an HTML page.
+never a 500 or an HTML page. The errors leave out the input they reject: it
+can hold NaN or Infinity, which Flask would write as invalid JSON.
 """
 
 from flask import Flask, jsonify, request
@@ -29,6 +30,6 @@ def create_item():
     try:
         item = Item.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return jsonify({"error": "Invalid input", "detail": errors}), 400
     return jsonify({"message": "Item created", "item": item.model_dump()})

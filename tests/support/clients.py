@@ -13,7 +13,7 @@ from .apps import SnippetApp
 
 def in_process_client(app: SnippetApp) -> httpx2.Client:
     if app.framework == "fastapi":
-        return TestClient(app.app, raise_server_exceptions=False)
+        return TestClient(app.app, raise_server_exceptions=False, follow_redirects=False)
     transport = httpx2.WSGITransport(app=app.app)
     return httpx2.Client(transport=transport, base_url="http://testserver")
 

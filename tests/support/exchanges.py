@@ -17,6 +17,9 @@ import httpx2
 from .apps import SnippetApp, get_app
 from .paths import SNIPPETS
 
+# Topics whose exchanges change state (a database) and so must run in their own order.
+ORDERED_TOPICS = {"database"}
+
 
 @dataclass(frozen=True)
 class HttpRequest:
@@ -41,6 +44,15 @@ def parse_request(text: str) -> HttpRequest:
         name, _, value = line.partition(": ")
         headers[name] = value
     return HttpRequest(method, target, headers, body.removesuffix("\n").encode())
+
+
+def strict_json(text: str):
+    """Parse as standard JSON: NaN and Infinity, which Python's json accepts, are errors."""
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 def readable_json(value, level: int = 0) -> str:
@@ -96,6 +108,14 @@ def shown_exchanges(topic: str) -> list[ShownExchange]:
             raise FileNotFoundError(f"{path} has no {exchange.request_path.name}")
         exchanges.append(exchange)
     return exchanges
+
+
+def all_shown_exchanges() -> list[ShownExchange]:
+    """Every topic's exchanges, except ORDERED_TOPICS', whose own tests replay them in order."""
+    topics = sorted(path.name for path in SNIPPETS.iterdir() if (path / "http").is_dir())
+    return [
+        exchange for topic in topics if topic not in ORDERED_TOPICS for exchange in shown_exchanges(topic)
+    ]
 
 
 def check_exchange(exchange: ShownExchange, client: httpx2.Client, update: bool = False) -> None:

@@ -106,15 +106,18 @@ def _wait_until_listening(running: RunningServer, deadline: float) -> None:
     raise TimeoutError(f"{running.server} did not listen on port {running.port} in {START_TIMEOUT} s")
 
 
-def stop(running: RunningServer) -> None:
+def _signal(running: RunningServer, signum: int) -> None:
     # Signal the whole group even if the leader is gone: its workers may not be.
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(running.process.pid, signal.SIGTERM)
+        os.killpg(running.process.pid, signum)
+
+
+def stop(running: RunningServer) -> None:
+    _signal(running, signal.SIGTERM)
     try:
         running.process.wait(STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(running.process.pid, signal.SIGKILL)
+        _signal(running, signal.SIGKILL)
         running.process.wait(STOP_TIMEOUT)
     running.log.close()
 
@@ -135,5 +138,9 @@ def running_servers(
             _wait_until_listening(each, deadline)
         yield running
     finally:
+        # Ask all to stop first, so their shutdowns overlap; then wait for each.
         for each in running.values():
-            stop(each)
+            _signal(each, signal.SIGTERM)
+        with contextlib.ExitStack() as stops:
+            for each in running.values():
+                stops.callback(stop, each)

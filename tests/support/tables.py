@@ -1,19 +1,26 @@
-"""Read the bad-input tables the pages show, so the tests assert exactly what a reader sees.
+"""Read the tables the pages show, so the tests assert exactly what a reader sees.
 
-A table is a Markdown pipe table in a file under snippets/, included by a page.
-Its cells use a small vocabulary: a code span holds literal text, `(none)`
-means the header is not sent or nothing happened, `(empty)` means empty, and
-a status cell is a bare number. Columns a table leaves out (a Query, a
-Content-Type, a Body) mean none.
+A table is a Markdown pipe table in a file under snippets/<topic>/, included
+by a page. Its cells use a small vocabulary: a code span holds literal text,
+`(none)` means a header not sent (or a task that never ran), `(empty)` means
+empty, and a status cell is a bare number.
+
+`bad_input.md` is a topic's contract for input: each row is a request
+(a `Request` cell such as `POST /items`, optional `Content-Type` and `Body`),
+and each column headed `FastAPI`, `Flask`, `FastAPI (robust)`, ... holds the
+status that app answers. "(article)" marks the article's own version.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .apps import SnippetApp, get_app
 from .paths import SNIPPETS
 
 CODE_SPAN = re.compile(r"^`(.*)`$")
+APP_COLUMN = re.compile(r"(FastAPI|Flask)(?: \((\w+)\))?")
+BAD_INPUT_TABLE = "bad_input.md"
 
 
 def _cells(line: str) -> list[str]:
@@ -36,7 +43,7 @@ def read_pipe_table(path: Path) -> list[dict[str, str]]:
 
 
 def literal(cell: str) -> str | None:
-    """The text a cell stands for: a code span's content, or None for `(none)`."""
+    """The text a cell stands for: a code span's content, "" for `(empty)`, None for `(none)`."""
     if cell == "(none)":
         return None
     if cell == "(empty)":
@@ -47,75 +54,84 @@ def literal(cell: str) -> str | None:
     return match.group(1)
 
 
+def app_name(heading: str) -> str | None:
+    """'FastAPI' -> 'fastapi', 'FastAPI (robust)' -> 'fastapi_robust', 'Flask (article)' -> 'flask'."""
+    match = APP_COLUMN.fullmatch(heading)
+    if match is None:
+        return None
+    framework, variant = match.group(1).lower(), match.group(2)
+    return framework if variant in (None, "article") else f"{framework}_{variant}"
+
+
 @dataclass(frozen=True)
 class BadInputRow:
-    """One row of a bad-input table: a request's query, Content-Type and body, and each app's status."""
+    """One request of a bad-input table and the status each app answers."""
 
+    topic: str
     case: str
-    query: str
+    method: str
+    target: str
     content_type: str | None
     body: bytes
-    statuses: dict[str, int]  # column heading -> status code
-    cells: dict[str, str]  # every cell, for columns a topic reads itself
+    statuses: dict[str, int]  # app name -> status
+    cells: dict[str, str] = field(repr=False)  # every cell, for columns a topic reads itself
 
     def __str__(self) -> str:
-        return self.case
+        return f"{self.topic}:{self.case}"
 
-    def send(self, client, method: str, path: str):
+    @property
+    def path(self) -> str:
+        return self.target.split("?", 1)[0]
+
+    def send(self, client):
         headers = {} if self.content_type is None else {"Content-Type": self.content_type}
-        url = f"{path}?{self.query}" if self.query else path
-        return client.request(method, url, content=self.body, headers=headers)
+        return client.request(self.method, self.target, content=self.body, headers=headers)
+
+    @property
+    def takes_input(self) -> bool:
+        return bool(self.body or self.content_type or "?" in self.target)
 
 
-def read_bad_input_table(path: Path, status_columns: list[str]) -> list[BadInputRow]:
+def bad_input_rows(topic: str) -> list[BadInputRow]:
     rows = []
-    for row in read_pipe_table(path):
+    for cells in read_pipe_table(SNIPPETS / topic / BAD_INPUT_TABLE):
+        method, target = literal(cells["Request"]).split(" ", 1)
+        statuses = {app_name(heading): int(cell) for heading, cell in cells.items() if app_name(heading)}
         rows.append(
             BadInputRow(
-                case=row["Case"],
-                query=literal(row.get("Query", "(empty)")),
-                content_type=literal(row.get("Content-Type", "(none)")),
-                body=literal(row.get("Body", "(empty)")).encode(),
-                statuses={column: int(row[column]) for column in status_columns},
-                cells=row,
+                topic=topic,
+                case=cells["Case"],
+                method=method,
+                target=target,
+                content_type=literal(cells.get("Content-Type", "(none)")),
+                body=literal(cells.get("Body", "(empty)")).encode(),
+                statuses=statuses,
+                cells=cells,
             )
         )
     return rows
 
 
-@dataclass(frozen=True)
-class BadInputTable:
-    """A topic's `bad_input.md`: which endpoint its rows go to, and which app each status column is."""
-
-    topic: str
-    method: str
-    path: str
-    columns: dict[str, str]  # status column heading -> app name
-
-    @property
-    def file(self) -> Path:
-        return SNIPPETS / self.topic / "bad_input.md"
-
-    def rows(self) -> list[BadInputRow]:
-        return read_bad_input_table(self.file, list(self.columns))
-
-    def send(self, row: BadInputRow, client):
-        return row.send(client, self.method, self.path)
+def topics_with_tables() -> list[str]:
+    return sorted(path.parent.name for path in SNIPPETS.glob(f"*/{BAD_INPUT_TABLE}"))
 
 
-TABLES = {
-    "validation": BadInputTable(
-        "validation",
-        "POST",
-        "/items",
-        {
-            "FastAPI (article)": "fastapi",
-            "FastAPI (robust)": "fastapi_robust",
-            "Flask (article)": "flask",
-            "Flask (robust)": "flask_robust",
-        },
-    ),
-    "background_tasks": BadInputTable(
-        "background_tasks", "POST", "/task", {"FastAPI": "fastapi", "Flask": "flask"}
-    ),
-}
+def bad_input_cases() -> list[tuple[BadInputRow, SnippetApp]]:
+    """Every (row, app) pair of every table: the input contract of every app."""
+    return [
+        (row, get_app(row.topic, name))
+        for topic in topics_with_tables()
+        for row in bad_input_rows(topic)
+        for name in row.statuses
+    ]
+
+
+def robust_endpoints() -> list[tuple[SnippetApp, str, str]]:
+    """(app, method, path) of every input-taking endpoint whose table never shows it answering 5xx."""
+    endpoints = set()
+    for topic in topics_with_tables():
+        rows = bad_input_rows(topic)
+        for name in rows[0].statuses:
+            if all(row.statuses[name] < 500 for row in rows):
+                endpoints |= {(get_app(topic, name), row.method, row.path) for row in rows if row.takes_input}
+    return sorted(endpoints, key=str)
