@@ -1,8 +1,9 @@
 """Set up the pinned environment, then serve the site or run the whole test suite.
 
 This is the README's Quickstart: `python3.11 scripts/dev.py serve` and
-`python3.11 scripts/dev.py test`. Both create .venv on first use and refresh it
-whenever requirements.txt changes, so a fresh clone needs nothing else.
+`python3.11 scripts/dev.py test`. Both create .venv on first use and rebuild it
+from scratch whenever requirements.txt or the Python running this script
+changes, so what passes here is what passes on a fresh machine.
 """
 
 import argparse
@@ -25,13 +26,13 @@ def venv_bin(name: str) -> Path:
 
 
 def ensure_environment() -> None:
-    """Create .venv if needed and install requirements.txt unless already installed."""
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not venv_bin("python").exists():
-        print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)
-        venv.create(VENV, with_pip=True)
-    if STAMP.exists() and STAMP.read_text() == wanted:
+    """(Re)create .venv with exactly requirements.txt, unless it already has it."""
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes() + sys.version.encode()).hexdigest()
+    if venv_bin("python").exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return
+    # From scratch: a package dropped from requirements.txt must not linger.
+    print(f"Creating {VENV.relative_to(ROOT)} for Python {sys.version.split()[0]} ...", flush=True)
+    venv.create(VENV, with_pip=True, clear=True)
     print(f"Installing {REQUIREMENTS.name} ...", flush=True)
     pip = [str(venv_bin("python")), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "--quiet", "-r", str(REQUIREMENTS)], check=True)
@@ -51,7 +52,7 @@ def test(extra: list[str]) -> int:
 COMMANDS = {"serve": serve, "test": test}
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         epilog="Arguments after the command go to mkdocs serve or pytest, e.g. `test -k hello --no-cov`.",
@@ -59,12 +60,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "command", choices=COMMANDS, help=f"serve: the site at http://{ADDRESS}; test: the whole suite"
     )
-    parser.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to mkdocs serve or pytest")
-    return parser.parse_args(argv)
+    return parser.parse_known_args(argv)
 
 
 def main(argv: list[str]) -> int:
-    args = parse_args(argv)
+    args, extra = parse_args(argv)
     if sys.version_info < (3, 11):  # noqa: UP036 - this check is for people running an older python
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     try:
@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
     except subprocess.CalledProcessError as error:
         sys.exit(f"Setting up {VENV.name} failed (exit {error.returncode}); see pip's output above.")
     os.chdir(ROOT)
-    return COMMANDS[args.command](args.extra)
+    return COMMANDS[args.command](extra)
 
 
 if __name__ == "__main__":

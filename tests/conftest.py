@@ -1,6 +1,7 @@
 """Settings every test shares: short simulated I/O, Hypothesis profiles, the closing report."""
 
 import os
+import signal
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -24,6 +25,15 @@ settings.register_profile("thorough", parent=settings.get_profile("default"), ma
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 REPORT_LINES = pytest.StashKey[list[str]]()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# A CI runner that times out sends SIGTERM: unwind as for Ctrl-C, so that
+# fixtures stop the servers they started.
+signal.signal(signal.SIGTERM, _interrupt)
 
 
 @pytest.fixture

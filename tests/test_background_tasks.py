@@ -6,9 +6,11 @@ tests/test_contracts.py) and what its task printed, or that no task ran
 callback runs relative to the response.
 """
 
+import asyncio
 import time
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
 from support.apps import get_app
 from support.clients import in_process_client, socket_client
@@ -62,3 +64,45 @@ def test_when_the_slow_task_runs(timing_servers, row):
     else:
         assert elapsed < TIMING_WAIT / 2, f"answered in {elapsed:.2f} s"
     assert finished
+
+
+def test_fastapi_task_runs_after_the_last_byte_of_the_response(capsys):
+    """Drive the ASGI app by hand and note what was printed when the body was complete."""
+    app = get_app(TOPIC, "fastapi").app
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/task",
+        "raw_path": b"/task",
+        "query_string": b"name=Alice",
+        "headers": [(b"host", b"testserver")],
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 1234),
+        "root_path": "",
+    }
+    printed_when_sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            printed_when_sent.append(capsys.readouterr().out)
+
+    asyncio.run(app(scope, receive, send))
+    assert printed_when_sent == [""]
+    assert capsys.readouterr().out == "Processing task for Alice\n"
+
+
+def test_flask_task_runs_when_the_server_closes_the_response(capsys):
+    """A WSGI server calls close() after sending the body; the task runs then, not before."""
+    app = get_app(TOPIC, "flask").app
+    environ = EnvironBuilder(method="POST", path="/task", query_string="name=Alice").get_environ()
+    body = app(environ, lambda status, headers: None)
+    assert b"".join(body) == b'{"message":"Task added"}\n'
+    assert capsys.readouterr().out == ""
+    body.close()
+    assert capsys.readouterr().out == "Processing task for Alice\n"

@@ -6,6 +6,8 @@ apps under gunicorn, all started at once on free 127.0.0.1 ports and stopped
 when the module ends, pass or fail.
 """
 
+import os
+
 import pytest
 
 from support.apps import all_apps
@@ -49,3 +51,14 @@ def test_is_served_by_its_production_server(servers, app):
 def test_every_app_has_a_shown_exchange():
     shown = {exchange.app for exchange in EXCHANGES}
     assert {app for app in APPS if app.topic not in ORDERED_TOPICS} <= shown
+
+
+def test_servers_stop_with_their_workers_when_a_test_fails():
+    app = next(app for app in APPS if app.framework == "flask")
+    groups = []
+    with pytest.raises(RuntimeError, match="a failing test"), running_servers([Server(app)]) as running:
+        groups = [each.process.pid for each in running.values()]
+        raise RuntimeError("a failing test")
+    for group in groups:
+        with pytest.raises(ProcessLookupError):
+            os.killpg(group, 0)  # no process of the group (master or worker) is left

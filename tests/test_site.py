@@ -35,6 +35,14 @@ def test_strict_build_passes(build):
     assert build.returncode == 0, build.output
 
 
+def test_sitemap_lists_every_page(build, pages):
+    """Material's instant navigation only intercepts links the sitemap lists."""
+    sitemap = (build.site / "sitemap.xml").read_text()
+    for name in pages:
+        if name != "404.html":
+            assert "<loc>" in sitemap and name.removesuffix("index.html") in sitemap, name
+
+
 def test_census_finds_no_untested_block(build, pages, report):
     census = take_census(build.site)
     report.append(f"code block census: {census}")
@@ -75,8 +83,8 @@ def test_highlighted_lines_are_code(pages):
 
 def test_no_page_loads_anything_from_another_host(pages):
     for name, soup in pages.items():
-        for tag in soup.select("link[href], script[src], img[src]"):
-            url = tag.get("href") or tag.get("src")
+        for tag in soup.select("link[href], [src], object[data]"):
+            url = tag.get("href") or tag.get("src") or tag.get("data")
             if tag.name == "link" and tag.get("rel") == ["canonical"]:
                 continue
             assert not url.startswith(("http:", "https:", "//")), f"{name} loads {url}"
@@ -95,7 +103,10 @@ def test_every_snippet_file_is_included_by_a_page():
 def test_no_snippet_module_shadows_a_package():
     """A snippets/<topic>/flask.py would be imported instead of Flask when the file is run directly."""
     taken = set(sys.stdlib_module_names) | set(importlib.metadata.packages_distributions())
-    shadows = sorted(str(path) for path in SNIPPETS.rglob("*.py") if path.stem in taken)
+    # A folder without __init__.py (such as http/) cannot shadow: Python prefers
+    # a regular package found later on sys.path to a namespace folder.
+    names = [*SNIPPETS.rglob("*.py"), *(path.parent for path in SNIPPETS.glob("*/**/__init__.py"))]
+    shadows = sorted(str(path) for path in names if path.stem in taken)
     assert shadows == []
 
 

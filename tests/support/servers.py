@@ -8,6 +8,7 @@ and `running_servers` stops them all even when a test fails.
 """
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -23,6 +24,7 @@ from .apps import SnippetApp
 from .paths import ROOT
 
 HOST = "127.0.0.1"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 
@@ -81,6 +83,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if the test process dies, even by SIGKILL."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _start(server: Server, env: dict[str, str]) -> RunningServer:
     port = free_port()
     # A file, not a pipe: a pipe nobody reads would fill up and stall the server.
@@ -92,6 +100,7 @@ def _start(server: Server, env: dict[str, str]) -> RunningServer:
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     return RunningServer(server, port, process, log)
 
