@@ -68,12 +68,14 @@ def readable_json(value, level: int = 0) -> str:
 
 
 def render_response(response: httpx2.Response) -> str:
-    """The status line, Content-Type and body, JSON laid out as a reader would want it."""
-    content_type = response.headers.get("content-type", "")
+    """The status line, Content-Type (if any) and body, JSON laid out as a reader would want it."""
+    content_type = response.headers.get("content-type")
+    head = [f"HTTP/1.1 {response.status_code}"] + ([f"content-type: {content_type}"] if content_type else [])
     body = response.text
     if content_type == "application/json":
         body = readable_json(json.loads(body))
-    return f"HTTP/1.1 {response.status_code}\ncontent-type: {content_type}\n\n{body.strip()}\n"
+    text = "\n".join(head) + "\n"
+    return text + f"\n{body.strip()}\n" if body.strip() else text
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A table is a Markdown pipe table in a file under snippets/<topic>/, included
 by a page. Its cells use a small vocabulary: a code span holds literal text,
 `(none)` means a header not sent (or a task that never ran), `(empty)` means
-empty, and a status cell is a bare number.
+empty, and a status cell is a bare number. A Body written as a Python bytes
+literal (`b'\\xff'`) is sent as those bytes; any other body as UTF-8 text.
 
 `bad_input.md` is a topic's contract for input: each row is a request
 (a `Request` cell such as `POST /items`, optional `Content-Type` and `Body`),
@@ -11,6 +12,7 @@ and each column headed `FastAPI`, `Flask`, `FastAPI (robust)`, ... holds the
 status that app answers. "(article)" marks the article's own version.
 """
 
+import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,12 @@ def literal(cell: str) -> str | None:
     if match is None:
         raise ValueError(f"cell {cell!r} is neither a code span, (none) nor (empty)")
     return match.group(1)
+
+
+def body_bytes(text: str) -> bytes:
+    if text.startswith("b'") and text.endswith("'"):
+        return ast.literal_eval(text)
+    return text.encode()
 
 
 def app_name(heading: str) -> str | None:
@@ -104,7 +112,7 @@ def bad_input_rows(topic: str) -> list[BadInputRow]:
                 method=method,
                 target=target,
                 content_type=literal(cells.get("Content-Type", "(none)")),
-                body=literal(cells.get("Body", "(empty)")).encode(),
+                body=body_bytes(literal(cells.get("Body", "(empty)"))),
                 statuses=statuses,
                 cells=cells,
             )
