@@ -7,7 +7,8 @@ empty, and a status cell is a bare number. A Body written as a Python bytes
 literal (`b'\\xff'`) is sent as those bytes; any other body as UTF-8 text.
 
 `bad_input.md` is a topic's contract for input: each row is a request
-(a `Request` cell such as `POST /items`, optional `Content-Type` and `Body`),
+(a `Request` cell such as `POST /items`, optional header columns such as
+`Content-Type`, `Authorization` or `Origin`, and an optional `Body`),
 and each column headed `FastAPI`, `Flask`, `FastAPI (robust)`, ... holds the
 status that app answers. "(article)" marks the article's own version.
 """
@@ -23,6 +24,8 @@ from .paths import SNIPPETS
 CODE_SPAN = re.compile(r"^`(.*)`$")
 APP_COLUMN = re.compile(r"(FastAPI|Flask)(?: \((\w+)\))?")
 BAD_INPUT_TABLE = "bad_input.md"
+# Columns that hold a request header; a `(none)` cell means the header is not sent.
+HEADER_COLUMNS = ("Content-Type", "Authorization", "Origin", "Access-Control-Request-Method")
 
 
 def _cells(line: str) -> list[str]:
@@ -79,7 +82,7 @@ class BadInputRow:
     case: str
     method: str
     target: str
-    content_type: str | None
+    headers: dict[str, str]
     body: bytes
     statuses: dict[str, int]  # app name -> status
     cells: dict[str, str] = field(repr=False)  # every cell, for columns a topic reads itself
@@ -92,12 +95,11 @@ class BadInputRow:
         return self.target.split("?", 1)[0]
 
     def send(self, client):
-        headers = {} if self.content_type is None else {"Content-Type": self.content_type}
-        return client.request(self.method, self.target, content=self.body, headers=headers)
+        return client.request(self.method, self.target, content=self.body, headers=self.headers)
 
     @property
     def takes_input(self) -> bool:
-        return bool(self.body or self.content_type or "?" in self.target)
+        return bool(self.body or self.headers or "?" in self.target)
 
 
 def bad_input_rows(topic: str) -> list[BadInputRow]:
@@ -111,7 +113,11 @@ def bad_input_rows(topic: str) -> list[BadInputRow]:
                 case=cells["Case"],
                 method=method,
                 target=target,
-                content_type=literal(cells.get("Content-Type", "(none)")),
+                headers={
+                    name: literal(cells[name])
+                    for name in HEADER_COLUMNS
+                    if name in cells and literal(cells[name]) is not None
+                },
                 body=body_bytes(literal(cells.get("Body", "(empty)"))),
                 statuses=statuses,
                 cells=cells,

@@ -1,0 +1,29 @@
+"""Bearer-token authentication in FastAPI: HTTPBearer reads the header, a dependency checks the token.
+
+A missing or malformed Authorization header is a 401; a wrong token a 403.
+The token comes from the environment; the default is for the example only.
+"""
+
+import os
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+API_TOKEN = os.environ.get("API_TOKEN", "example-token")
+
+bearer = HTTPBearer()
+
+
+def require_token(credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> None:
+    if not secrets.compare_digest(credentials.credentials.encode(), API_TOKEN.encode()):
+        raise HTTPException(status_code=403, detail="Invalid token")
+
+
+app = FastAPI()
+
+
+@app.get("/secret", dependencies=[Depends(require_token)])
+def read_secret():
+    return {"secret": "The cake is a lie"}

@@ -1,0 +1,35 @@
+"""Bearer-token authentication in Flask: a decorator that checks the Authorization header.
+
+A missing or malformed header is a 401 (with `WWW-Authenticate: Bearer`, as
+HTTP asks); a wrong token a 403. The token comes from the environment; the
+default is for the example only.
+"""
+
+import functools
+import os
+import secrets
+
+from flask import Flask, request
+
+API_TOKEN = os.environ.get("API_TOKEN", "example-token")
+
+app = Flask(__name__)
+
+
+def require_token(view):
+    @functools.wraps(view)
+    def checked_view(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return {"detail": "Not authenticated"}, 401, {"WWW-Authenticate": "Bearer"}
+        if not secrets.compare_digest(token.encode(), API_TOKEN.encode()):
+            return {"detail": "Invalid token"}, 403
+        return view(*args, **kwargs)
+
+    return checked_view
+
+
+@app.get("/secret")
+@require_token
+def read_secret():
+    return {"secret": "The cake is a lie"}
