@@ -1,7 +1,10 @@
 """Settings every test shares: short simulated I/O, Hypothesis profiles, the closing report."""
 
+import atexit
 import os
+import shutil
 import signal
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -11,10 +14,15 @@ pytest_plugins = ["pytester"]
 # The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same
 # behaviour. Set before any snippet is imported, and inherited by real servers.
 os.environ["SIMULATED_IO_SECONDS"] = "0.05"
+# The database examples default to items.db in the working directory; tests
+# keep their SQLite files out of the repository.
+DATABASE_DIR = tempfile.mkdtemp(prefix="snippet-databases-")
+atexit.register(shutil.rmtree, DATABASE_DIR, ignore_errors=True)
+os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE_DIR}/items.db"
 
 settings.register_profile(
     "default",
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

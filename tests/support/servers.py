@@ -10,6 +10,7 @@ and `running_servers` stops them all even when a test fails.
 import contextlib
 import ctypes
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 from .apps import SnippetApp
@@ -61,9 +63,24 @@ class Server:
         return f"{self.app} under {self.server_kind}"
 
 
+@dataclass(frozen=True)
+class ShownCommand:
+    """A server command line as a page shows it, on port 8000; run with a free port instead."""
+
+    text: str
+    shown_port: str = "8000"
+
+    def command(self, port: int) -> list[str]:
+        program, *args = shlex.split(self.text.replace(self.shown_port, str(port)))
+        return [str(Path(sys.executable).parent / program), *args]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class RunningServer:
-    server: Server
+    server: Server | ShownCommand
     port: int
     process: subprocess.Popen
     log: IO[str] = field(repr=False)
@@ -89,7 +106,7 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _start(server: Server, env: dict[str, str]) -> RunningServer:
+def _start(server: Server | ShownCommand, env: dict[str, str]) -> RunningServer:
     port = free_port()
     # A file, not a pipe: a pipe nobody reads would fill up and stall the server.
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by stop()
@@ -133,12 +150,12 @@ def stop(running: RunningServer) -> None:
 
 @contextlib.contextmanager
 def running_servers(
-    servers: list[Server], env: dict[str, str] | None = None
-) -> Iterator[dict[Server, RunningServer]]:
+    servers: list[Server | ShownCommand], env: dict[str, str] | None = None
+) -> Iterator[dict[Server | ShownCommand, RunningServer]]:
     """Start every server at once (startup dominates), yield them, stop them all."""
     # Unbuffered, so a test can read what a server printed while it runs.
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    running: dict[Server, RunningServer] = {}
+    running: dict[Server | ShownCommand, RunningServer] = {}
     try:
         for server in servers:
             running[server] = _start(server, env)

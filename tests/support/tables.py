@@ -102,15 +102,16 @@ class BadInputRow:
         return bool(self.body or self.headers or "?" in self.target)
 
 
-def bad_input_rows(topic: str) -> list[BadInputRow]:
+def bad_input_rows(topic: str, table: str = BAD_INPUT_TABLE) -> list[BadInputRow]:
+    """The rows of a request table: bad_input.md, or another table in the same format."""
     rows = []
-    for cells in read_pipe_table(SNIPPETS / topic / BAD_INPUT_TABLE):
+    for cells in read_pipe_table(SNIPPETS / topic / table):
         method, target = literal(cells["Request"]).split(" ", 1)
         statuses = {app_name(heading): int(cell) for heading, cell in cells.items() if app_name(heading)}
         rows.append(
             BadInputRow(
                 topic=topic,
-                case=cells["Case"],
+                case=cells.get("Case") or cells["Step"],
                 method=method,
                 target=target,
                 headers={

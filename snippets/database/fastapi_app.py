@@ -1,0 +1,66 @@
+"""Database access in FastAPI: SQLAlchemy 2 on a SQLite file, one session per request.
+
+Names are unique, so a second item with the same name fails in the database;
+the app answers 409 instead of letting the IntegrityError become a 500.
+"""
+
+import os
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException
+from pydantic import BaseModel, Field, FiniteFloat
+from sqlalchemy import String, create_engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+# FastAPI may open a session in one thread and use it in another.
+engine = create_engine(
+    os.environ.get("DATABASE_URL", "sqlite:///items.db"), connect_args={"check_same_thread": False}
+)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    price: Mapped[float]
+
+
+Base.metadata.create_all(engine)
+
+
+class ItemIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    price: FiniteFloat
+
+
+def get_session() -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+app = FastAPI()
+
+
+@app.post("/items", status_code=201)
+def create_item(item: ItemIn, session: Annotated[Session, Depends(get_session)]):
+    row = Item(name=item.name, price=item.price)
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        raise HTTPException(status_code=409, detail="An item with this name exists") from None
+    return {"id": row.id, "name": row.name, "price": row.price}
+
+
+@app.get("/items/{item_id}")
+def read_item(item_id: int, session: Annotated[Session, Depends(get_session)]):
+    row = session.get(Item, item_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail="Item not found")
+    return {"id": row.id, "name": row.name, "price": row.price}

@@ -1,0 +1,53 @@
+"""Every deployment command on the page, started for real on 127.0.0.1, answers its health check.
+
+The command runs as shown, with port 8000 swapped for a free one; the test
+also counts the processes it started, to check the worker model the table
+states.
+"""
+
+import importlib.metadata
+import time
+from pathlib import Path
+
+import pytest
+
+from support.clients import socket_client
+from support.paths import SNIPPETS
+from support.servers import HOST, ShownCommand, running_servers
+from support.tables import literal, read_pipe_table
+
+ROWS = read_pipe_table(SNIPPETS / "deployment" / "commands.md")
+
+
+def processes_in_group(group: int) -> int:
+    count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        count += int(fields[2]) == group  # field 5 of stat: the process group id
+    return count
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row['Framework']}-{row['Server']}")
+def test_command_serves_the_app(row):
+    command = ShownCommand(literal(row["Command"]))
+    assert HOST in command.text, "commands on the page bind to loopback only"
+    with running_servers([command]) as running:
+        server = running[command]
+        with socket_client(server.base_url) as client:
+            assert client.get("/health").json() == {"status": "ok"}
+        workers = 2 if "2 worker processes" in row["What serves requests"] else 0
+        # A supervisor and its workers (a single process has none); the first
+        # worker may answer before the second has booted.
+        deadline = time.monotonic() + 15
+        while processes_in_group(server.process.pid) < workers + 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert processes_in_group(server.process.pid) >= workers + 1, server.output()
+
+
+def test_fastapi_requirements_the_page_states():
+    metadata = importlib.metadata.metadata("fastapi")
+    assert metadata["Requires-Python"] == ">=3.11"
+    assert "pydantic>=2.9.0" in metadata.get_all("Requires-Dist")
