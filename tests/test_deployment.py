@@ -30,21 +30,28 @@ def processes_in_group(group: int) -> int:
     return count
 
 
+@pytest.fixture(scope="module")
+def servers():
+    """Every command on the page, all started at once (start-up dominates)."""
+    commands = [ShownCommand(literal(row["Command"])) for row in ROWS]
+    with running_servers(commands) as running:
+        yield {command.text: each for command, each in running.items()}
+
+
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row['Framework']}-{row['Server']}")
-def test_command_serves_the_app(row):
-    command = ShownCommand(literal(row["Command"]))
-    assert HOST in command.text, "commands on the page bind to loopback only"
-    with running_servers([command]) as running:
-        server = running[command]
-        with socket_client(server.base_url) as client:
-            assert client.get("/health").json() == {"status": "ok"}
-        workers = 2 if "2 worker processes" in row["What serves requests"] else 0
-        # A supervisor and its workers (a single process has none); the first
-        # worker may answer before the second has booted.
-        deadline = time.monotonic() + 15
-        while processes_in_group(server.process.pid) < workers + 1 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert processes_in_group(server.process.pid) >= workers + 1, server.output()
+def test_command_serves_the_app(servers, row):
+    command = literal(row["Command"])
+    assert HOST in command, "commands on the page bind to loopback only"
+    server = servers[command]
+    with socket_client(server.base_url) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+    workers = 2 if "2 worker processes" in row["What serves requests"] else 0
+    # A supervisor and its workers (a single process has none); the first
+    # worker may answer before the second has booted.
+    deadline = time.monotonic() + 15
+    while processes_in_group(server.process.pid) < workers + 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_in_group(server.process.pid) >= workers + 1, server.output()
 
 
 def test_fastapi_requirements_the_page_states():
