@@ -7,7 +7,8 @@ import pytest
 
 from support.paths import ROOT
 
-SCRIPTS = sorted(path for path in (ROOT / "scripts").glob("*.py") if path.name != "site_hooks.py")
+# Programs, not the modules they share (hooks, helpers).
+SCRIPTS = sorted(path for path in (ROOT / "scripts").glob("*.py") if "__main__" in path.read_text())
 
 
 def run(script, *args):
