@@ -47,10 +47,13 @@ class RunningServer:
         return self.log.read()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free ports: every probe socket stays bound until all are chosen."""
+    with contextlib.ExitStack() as probes:
+        sockets = [probes.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind((HOST, 0))
+        return [sock.getsockname()[1] for sock in sockets]
 
 
 def _die_with_parent() -> None:
@@ -59,8 +62,7 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _start(server: ServerSpec, env: dict[str, str]) -> RunningServer:
-    port = free_port()
+def _start(server: ServerSpec, port: int, env: dict[str, str]) -> RunningServer:
     # A file, not a pipe: a pipe nobody reads would fill up and stall the server.
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by stop()
     process = subprocess.Popen(
@@ -110,8 +112,8 @@ def running_servers(
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     running: dict[ServerSpec, RunningServer] = {}
     try:
-        for server in servers:
-            running[server] = _start(server, env)
+        for server, port in zip(servers, free_ports(len(servers)), strict=True):
+            running[server] = _start(server, port, env)
         deadline = time.monotonic() + START_TIMEOUT
         for each in running.values():
             _wait_until_listening(each, deadline)

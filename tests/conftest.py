@@ -1,6 +1,7 @@
 """Settings every test shares: short simulated I/O, Hypothesis profiles, the closing report."""
 
 import atexit
+import importlib
 import os
 import shutil
 import signal
@@ -48,6 +49,26 @@ signal.signal(signal.SIGTERM, _interrupt)
 def update_shown(request) -> bool:
     """True under --update-examples: rewrite shown responses instead of failing on them."""
     return bool(request.config.getoption("update_examples"))
+
+
+@pytest.fixture
+def reimport(monkeypatch):
+    """Re-import an app's module under environment variables (None unsets one); restore it after."""
+    reimported = []
+
+    def reimport_app(app, **environment: str | None):
+        for name, value in environment.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        reimported.append(app)
+        return importlib.reload(app.module)
+
+    yield reimport_app
+    monkeypatch.undo()
+    for app in reimported:
+        importlib.reload(app.module)
 
 
 @pytest.fixture(scope="session")

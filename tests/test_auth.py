@@ -1,7 +1,5 @@
 """Authentication: every 401 tells the client which scheme to use, as HTTP requires (RFC 9110, 11.6.1)."""
 
-import importlib
-
 import pytest
 
 from support.apps import get_app
@@ -20,15 +18,10 @@ def test_401_names_the_bearer_scheme(row, framework):
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
-def test_the_token_is_read_from_the_environment(framework, monkeypatch):
+def test_the_token_is_read_from_the_environment(framework, reimport):
     """API_TOKEN is read at import: re-imported with another token, each app accepts only that one."""
     app = get_app("auth", framework)
-    monkeypatch.setenv("API_TOKEN", "another-token")
-    importlib.reload(app.module)
-    try:
-        client = in_process_client(app)
-        assert client.get("/secret", headers={"Authorization": "Bearer another-token"}).status_code == 200
-        assert client.get("/secret", headers={"Authorization": "Bearer example-token"}).status_code == 403
-    finally:
-        monkeypatch.undo()
-        importlib.reload(app.module)
+    reimport(app, API_TOKEN="another-token")
+    client = in_process_client(app)
+    assert client.get("/secret", headers={"Authorization": "Bearer another-token"}).status_code == 200
+    assert client.get("/secret", headers={"Authorization": "Bearer example-token"}).status_code == 403

@@ -6,6 +6,7 @@ states.
 """
 
 import importlib.metadata
+import re
 import time
 from pathlib import Path
 
@@ -38,20 +39,30 @@ def servers():
         yield {command.text: each for command, each in running.items()}
 
 
+def option(command: str, name: str) -> int | None:
+    found = re.search(rf"{name} (\d+)", command)
+    return int(found.group(1)) if found else None
+
+
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row['Framework']}-{row['Server']}")
 def test_command_serves_the_app(servers, row):
-    command = literal(row["Command"])
+    command, stated = literal(row["Command"]), row["What serves requests"]
     assert HOST in command, "commands on the page bind to loopback only"
     server = servers[command]
     with socket_client(server.base_url) as client:
         assert client.get("/health").json() == {"status": "ok"}
-    workers = 2 if "2 worker processes" in row["What serves requests"] else 0
-    # A supervisor and its workers (a single process has none); the first
-    # worker may answer before the second has booted.
+    workers, threads = option(command, "--workers"), option(command, "--threads")
+    # The last column must say what the command asks for...
+    assert (f"{workers} worker processes" in stated) if workers else ("1 process" in stated)
+    assert f"{threads} threads each" in stated if threads else "threads each" not in stated
+    # ...and the server must start that many: a supervisor (with at most one
+    # helper process) and its workers; the first worker may answer before the
+    # others have booted.
+    expected = (workers or 0) + 1
     deadline = time.monotonic() + 15
-    while processes_in_group(server.process.pid) < workers + 1 and time.monotonic() < deadline:
+    while processes_in_group(server.process.pid) < expected and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert processes_in_group(server.process.pid) >= workers + 1, server.output()
+    assert expected <= processes_in_group(server.process.pid) <= expected + 1, server.output()
 
 
 def test_fastapi_requirements_the_page_states():

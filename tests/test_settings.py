@@ -1,6 +1,5 @@
 """Configuration: the environments table on the page, each row applied to a fresh import of each app."""
 
-import importlib
 import json
 
 import pytest
@@ -14,34 +13,23 @@ from support.tables import literal, read_pipe_table
 ROWS = read_pipe_table(SNIPPETS / "settings" / "environments.md")
 
 
-@pytest.fixture
-def reload_with_env(monkeypatch):
-    """Re-import an app's module under given environment variables; restore it afterwards."""
-    reloaded = []
-
-    def reload(app, environment: str | None):
-        for name in ("APP_GREETING", "APP_MAX_ITEMS"):
-            monkeypatch.delenv(name, raising=False)
-        for assignment in (environment or "").split():
-            name, value = assignment.split("=", 1)
-            monkeypatch.setenv(name, value)
-        reloaded.append(app)
-        return importlib.reload(app.module)
-
-    yield reload
-    monkeypatch.undo()
-    for app in reloaded:
-        importlib.reload(app.module)
+def environment(cell: str) -> dict[str, str | None]:
+    """The row's variables, with the others unset."""
+    variables = {"APP_GREETING": None, "APP_MAX_ITEMS": None}
+    for assignment in (literal(cell) or "").split():
+        name, value = assignment.split("=", 1)
+        variables[name] = value
+    return variables
 
 
 @pytest.mark.parametrize("framework", ["FastAPI", "Flask"])
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row["Case"])
-def test_settings_from_the_environment(row, framework, reload_with_env):
+def test_settings_from_the_environment(row, framework, reimport):
     app = get_app("settings", framework.lower())
     expected = row[f"{framework} answers"]
     if expected == "fails to start":
         with pytest.raises(ValidationError):
-            reload_with_env(app, literal(row["Environment"]))
+            reimport(app, **environment(row["Environment"]))
         return
-    reload_with_env(app, literal(row["Environment"]))
+    reimport(app, **environment(row["Environment"]))
     assert in_process_client(app).get("/settings").json() == json.loads(literal(expected))

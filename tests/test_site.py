@@ -9,6 +9,7 @@ import flask
 import pytest
 from bs4 import BeautifulSoup
 
+from scripts.site_hooks import TESTED_PACKAGES
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
 from support.site import build_site, included_files, take_census
@@ -119,9 +120,6 @@ def test_every_table_file_is_read_by_a_test():
         if path.name != BAD_INPUT_TABLE and f'"{path.name}"' not in test_sources
     ]
     assert unread == []
-
-
-TESTED_PACKAGES = ["FastAPI", "Starlette", "Pydantic", "Flask", "Werkzeug"]
 
 
 def test_every_page_shows_the_installed_versions(pages):

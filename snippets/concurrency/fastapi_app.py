@@ -30,5 +30,5 @@ def thread_wait():
 
 @app.get("/blocking-wait")
 async def blocking_wait():
-    time.sleep(IO_SECONDS)  # anti-pattern: blocks the event loop, so every request
+    time.sleep(IO_SECONDS)  # anti-pattern: blocks the event loop for every request
     return {"waited": "time.sleep in async def"}

@@ -16,6 +16,8 @@ FRAMEWORKS = ("fastapi", "flask")
 
 @dataclass(frozen=True)
 class SnippetApp:
+    """One example module: `snippets/<topic>/<name>_app.py`, imported on first use."""
+
     topic: str
     name: str  # file stem without "_app": "fastapi", "flask_robust", ...
 
@@ -40,6 +42,7 @@ class SnippetApp:
 
 
 def all_apps() -> list[SnippetApp]:
+    """Every example app under snippets/, sorted by path."""
     apps = []
     for path in sorted(SNIPPETS.glob("*/*_app.py")):
         app = SnippetApp(topic=path.parent.name, name=path.stem.removesuffix("_app"))
@@ -57,6 +60,7 @@ def topic_apps(topic: str) -> list[SnippetApp]:
 
 
 def get_app(topic: str, name: str) -> SnippetApp:
+    """The app `snippets/<topic>/<name>_app.py`; an error names what is missing."""
     for app in topic_apps(topic):
         if app.name == name:
             return app

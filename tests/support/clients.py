@@ -2,7 +2,8 @@
 
 FastAPI's TestClient is an httpx2 client over ASGI; Flask gets httpx2's WSGI
 transport. Both report an unhandled error as a 500 response, as a real server
-would, instead of raising it into the test.
+would, instead of raising it into the test; and neither follows redirects,
+so a test sees the redirect itself.
 """
 
 import httpx2
@@ -12,6 +13,7 @@ from .apps import SnippetApp
 
 
 def in_process_client(app: SnippetApp) -> httpx2.Client:
+    """A client that calls the app directly, without a server."""
     if app.framework == "fastapi":
         return TestClient(app.app, raise_server_exceptions=False, follow_redirects=False)
     transport = httpx2.WSGITransport(app=app.app)
@@ -19,4 +21,5 @@ def in_process_client(app: SnippetApp) -> httpx2.Client:
 
 
 def socket_client(base_url: str) -> httpx2.Client:
+    """A client for a running server, with a bounded timeout."""
     return httpx2.Client(base_url=base_url, timeout=10)

@@ -67,10 +67,20 @@ def readable_json(value, level: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# Headers a page's point depends on; the rest (date, server, length) are noise.
+SHOWN_HEADERS = ("content-type", "location", "www-authenticate", "x-request-id")
+SHOWN_HEADER_PREFIXES = ("access-control-",)
+
+
 def render_response(response: httpx2.Response) -> str:
-    """The status line, Content-Type (if any) and body, JSON laid out as a reader would want it."""
+    """The status line, the headers that matter and the body, JSON laid out as a reader would want it."""
     content_type = response.headers.get("content-type")
-    head = [f"HTTP/1.1 {response.status_code}"] + ([f"content-type: {content_type}"] if content_type else [])
+    shown = sorted(
+        (name, value)
+        for name, value in response.headers.items()
+        if name in SHOWN_HEADERS or name.startswith(SHOWN_HEADER_PREFIXES)
+    )
+    head = [f"HTTP/1.1 {response.status_code}", *(f"{name}: {value}" for name, value in shown)]
     body = response.text
     if content_type == "application/json":
         body = readable_json(json.loads(body))

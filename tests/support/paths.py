@@ -5,5 +5,4 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPETS = ROOT / "snippets"
 DOCS = ROOT / "docs"
-MKDOCS_YML = ROOT / "mkdocs.yml"
 TESTS = ROOT / "tests"

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.local_servers import HOST, RunningServer, free_port, running_servers, stop
+from scripts.local_servers import HOST, RunningServer, running_servers, stop
 
 from .apps import SnippetApp
 
@@ -21,7 +21,6 @@ __all__ = [
     "RunningServer",
     "Server",
     "ShownCommand",
-    "free_port",
     "running_servers",
     "stop",
 ]

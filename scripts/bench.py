@@ -1,0 +1,486 @@
+"""Benchmark the site's own example apps under real servers with wrk, and record everything.
+
+Starts the snippet apps on 127.0.0.1 (FastAPI under uvicorn and granian,
+Flask under gunicorn sync and gthread workers and granian), pins the servers
+and wrk to different CPU cores, sweeps the number of concurrent connections,
+repeats every point, and writes one JSON file with the results, the machine,
+the package versions and every server's command line. scripts/bench_report.py
+turns that file into the tables and charts of the Benchmark page.
+
+    python scripts/bench.py            # the full run (several minutes)
+    python scripts/bench.py --quick    # seconds: one point per server, to check the pipeline
+
+Every run is bounded: each wrk call lasts --duration seconds, servers only
+listen on loopback, and every server is stopped on success, failure or Ctrl-C.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.local_servers import HOST, running_servers  # noqa: E402
+
+DATA_FILE = ROOT / "docs" / "data" / "benchmark.json"
+SCHEMA_VERSION = 1
+PACKAGES = [
+    "fastapi",
+    "starlette",
+    "pydantic",
+    "flask",
+    "werkzeug",
+    "uvicorn",
+    "uvloop",
+    "gunicorn",
+    "granian",
+]
+SWEEP = [1, 10, 50, 100, 200]
+HEADLINE = 100  # the concurrency the page compares the frameworks at
+IO_SECONDS = 0.05
+INSTALL_WRK = "sudo apt-get install wrk   (Debian/Ubuntu; the package is called wrk)"
+
+
+@dataclass(frozen=True)
+class ServerKind:
+    """How one server runs an app; {target} is "module:app", {port} the port."""
+
+    name: str
+    framework: str
+    program: str
+    args: tuple[str, ...]
+
+
+SERVERS = [
+    ServerKind(
+        "uvicorn, 1 worker",
+        "fastapi",
+        "uvicorn",
+        (
+            "{target}",
+            "--host",
+            HOST,
+            "--port",
+            "{port}",
+            "--workers",
+            "1",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ),
+    ),
+    ServerKind(
+        "granian ASGI, 1 worker",
+        "fastapi",
+        "granian",
+        ("--interface", "asgi", "--host", HOST, "--port", "{port}", "--workers", "1", "{target}"),
+    ),
+    ServerKind(
+        "gunicorn sync, 1 worker",
+        "flask",
+        "gunicorn",
+        ("--bind", f"{HOST}:{{port}}", "--workers", "1", "--log-level", "warning", "{target}"),
+    ),
+    ServerKind(
+        "gunicorn gthread, 1 worker x 8 threads",
+        "flask",
+        "gunicorn",
+        (
+            "--bind",
+            f"{HOST}:{{port}}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+            "{target}",
+        ),
+    ),
+    ServerKind(
+        "granian WSGI, 1 worker",
+        "flask",
+        "granian",
+        ("--interface", "wsgi", "--host", HOST, "--port", "{port}", "--workers", "1", "{target}"),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What is measured: one endpoint per framework, and at which concurrency."""
+
+    name: str
+    title: str
+    targets: dict[str, tuple[str, str]]  # framework -> (module, path)
+    concurrency: tuple[int, ...]
+    servers: tuple[str, ...] = ()  # server names; empty means every server of the framework
+    body: str = ""  # a JSON body makes the request a POST
+    io_seconds: float | None = None
+
+
+WORKLOADS = [
+    Workload(
+        "hello",
+        "JSON hello endpoint",
+        {"fastapi": ("snippets.hello.fastapi_app", "/"), "flask": ("snippets.hello.flask_app", "/")},
+        tuple(SWEEP),
+    ),
+    Workload(
+        "io_wait",
+        "I/O wait of 50 ms (the article's example)",
+        {
+            "fastapi": ("snippets.io_wait.fastapi_app", "/async"),
+            "flask": ("snippets.io_wait.flask_app", "/sync"),
+        },
+        tuple(SWEEP),
+        io_seconds=IO_SECONDS,
+    ),
+    Workload(
+        "validation_valid",
+        "JSON body validation, valid body",
+        {
+            "fastapi": ("snippets.validation.fastapi_robust_app", "/items"),
+            "flask": ("snippets.validation.flask_robust_app", "/items"),
+        },
+        (HEADLINE,),
+        servers=("uvicorn, 1 worker", "gunicorn sync, 1 worker"),
+        body='{"name": "Pen", "price": 1.5}',
+    ),
+    Workload(
+        "validation_invalid",
+        "JSON body validation, invalid body",
+        {
+            "fastapi": ("snippets.validation.fastapi_robust_app", "/items"),
+            "flask": ("snippets.validation.flask_robust_app", "/items"),
+        },
+        (HEADLINE,),
+        servers=("uvicorn, 1 worker", "gunicorn sync, 1 worker"),
+        body='{"name": "Pen"}',
+    ),
+    *(
+        Workload(
+            f"fastapi_{name}",
+            title,
+            {"fastapi": ("snippets.concurrency.fastapi_app", path)},
+            (HEADLINE,),
+            servers=("uvicorn, 1 worker",),
+            io_seconds=IO_SECONDS,
+        )
+        for name, title, path in [
+            ("async_def", "FastAPI async def awaiting 50 ms", "/async-wait"),
+            ("def", "FastAPI def sleeping 50 ms (thread pool)", "/thread-wait"),
+            ("blocking_async_def", "FastAPI async def blocking 50 ms (anti-pattern)", "/blocking-wait"),
+        ]
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Launch:
+    """A server kind running one app, pinned to some cores: what local_servers starts."""
+
+    kind: ServerKind
+    module: str
+    cores: str
+
+    def command(self, port: int) -> list[str]:
+        program = str(Path(sys.executable).parent / self.kind.program)
+        args = [arg.format(target=f"{self.module}:app", port=port) for arg in self.kind.args]
+        return ["taskset", "--cpu-list", self.cores, program, *args]
+
+    def shown_command(self) -> str:
+        return " ".join(self.command(8000)).replace(str(Path(sys.executable).parent) + "/", "")
+
+
+# ---------------------------------------------------------------- wrk
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output: str) -> dict:
+    """Throughput, latency percentiles (ms), errors and non-2xx counts from `wrk --latency` output."""
+
+    def number(pattern: str) -> float:
+        match = re.search(pattern, output)
+        if match is None:
+            raise ValueError(f"wrk output has no match for {pattern!r}:\n{output}")
+        return float(match.group(1))
+
+    percentiles = {
+        f"p{percent}": round(float(value) * UNITS[unit], 3)
+        for percent, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    }
+    if set(percentiles) != {"p50", "p90", "p99"}:
+        raise ValueError(f"wrk output lacks latency percentiles:\n{output}")
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_second": number(r"Requests/sec:\s+([\d.]+)"),
+        "requests": int(number(r"(\d+) requests in")),
+        "latency_ms": percentiles,
+        "errors": sum(int(count) for count in errors.groups()) if errors else 0,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def run_wrk(url: str, connections: int, seconds: int, cores: str, script: Path | None) -> dict:
+    command = ["taskset", "--cpu-list", cores, "wrk", "--threads", "1", "--connections", str(connections)]
+    command += ["--duration", f"{seconds}s", "--timeout", "5s", "--latency"]  # wrk takes whole seconds
+    command += ["--script", str(script)] if script else []
+    result = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True)
+    return parse_wrk(result.stdout)
+
+
+def drain(url: str) -> None:
+    """Wait until the server has worked off the requests a finished wrk run left queued.
+
+    A sync worker keeps serving the connections wrk has already dropped; a
+    measurement started before that would count the backlog against it.
+    One request that gets an answer means the queue ahead of it is empty.
+    """
+    # Any answer will do: a POST-only endpoint answers GET with 405.
+    with contextlib.suppress(urllib.error.HTTPError):
+        urllib.request.urlopen(url, timeout=120).close()
+
+
+def post_script(body: str, folder: Path) -> Path:
+    script = folder / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    return script
+
+
+# ---------------------------------------------------------------- runs
+
+
+def summarize(repetitions: list[dict]) -> dict:
+    throughputs = [rep["requests_per_second"] for rep in repetitions]
+    mean = sum(throughputs) / len(throughputs)
+    return {
+        "requests_per_second": round(mean, 1),
+        "spread": round((max(throughputs) - min(throughputs)) / mean, 4) if mean else 0.0,
+        "latency_ms": {
+            key: round(sorted(rep["latency_ms"][key] for rep in repetitions)[len(repetitions) // 2], 3)
+            for key in ("p50", "p90", "p99")
+        },
+        "errors": sum(rep["errors"] for rep in repetitions),
+        "non_2xx": sum(rep["non_2xx"] for rep in repetitions),
+    }
+
+
+def plan(quick: bool) -> list[tuple[Workload, ServerKind, tuple[int, ...]]]:
+    if quick:
+        hello = WORKLOADS[0]
+        return [(hello, server, (10,)) for server in SERVERS]
+    return [
+        (workload, server, workload.concurrency)
+        for workload in WORKLOADS
+        for server in SERVERS
+        if server.framework in workload.targets and (not workload.servers or server.name in workload.servers)
+    ]
+
+
+def measure(args: argparse.Namespace) -> dict:
+    results, commands = [], {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        for workload, server, concurrency in plan(args.quick):
+            module, path = workload.targets[server.framework]
+            launch = Launch(server, module, args.server_cores)
+            commands[server.name] = launch.shown_command().replace(module, "{module}")
+            env = {"SIMULATED_IO_SECONDS": str(workload.io_seconds or 0), "BENCH_RUN": args.run_id}
+            script = post_script(workload.body, Path(scratch)) if workload.body else None
+            with running_servers([launch], env=env) as running:
+                url = running[launch].base_url + path
+                for connections in concurrency:
+                    print(f"{workload.name:24} {server.name:40} c={connections:<4}", end=" ", flush=True)
+                    if args.warmup:
+                        run_wrk(url, connections, args.warmup, args.wrk_cores, script)
+                    reps = []
+                    for _ in range(args.repetitions):
+                        drain(url)
+                        reps.append(run_wrk(url, connections, args.duration, args.wrk_cores, script))
+                    summary = summarize(reps)
+                    print(
+                        f"{summary['requests_per_second']:>9.1f} req/s  spread {summary['spread']:.1%}",
+                        flush=True,
+                    )
+                    results.append(
+                        {
+                            "workload": workload.name,
+                            "server": server.name,
+                            "framework": server.framework,
+                            "concurrency": connections,
+                            "repetitions": reps,
+                            "summary": summary,
+                        }
+                    )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": machine(args),
+        "settings": {
+            "duration_seconds": args.duration,
+            "warmup_seconds": args.warmup,
+            "repetitions": args.repetitions,
+            "io_wait_seconds": IO_SECONDS,
+        },
+        "workloads": {workload.name: workload.title for workload in WORKLOADS},
+        "servers": {
+            server.name: {"framework": server.framework, "command": commands.get(server.name)}
+            for server in SERVERS
+        },
+        "results": results,
+    }
+
+
+def machine(args: argparse.Namespace) -> dict:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
+        cpu = found.group(1).strip() if found else cpu
+    return {
+        "cpu_model": cpu,
+        "cores": os.cpu_count(),
+        "server_cores": args.server_cores,
+        "wrk_cores": args.wrk_cores,
+        "python": platform.python_version(),
+        "wrk": subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+        .stdout.split("[")[0]
+        .strip(),
+        "packages": {name: version(name) for name in PACKAGES},
+    }
+
+
+# ---------------------------------------------------------------- schema
+
+
+def check(data: dict) -> None:
+    """Raise ValueError unless `data` has the shape the report and the page rely on."""
+
+    def need(condition: bool, what: str) -> None:
+        if not condition:
+            raise ValueError(f"benchmark data: {what}")
+
+    need(data.get("schema_version") == SCHEMA_VERSION, f"schema_version must be {SCHEMA_VERSION}")
+    for key, kind in [
+        ("machine", dict),
+        ("settings", dict),
+        ("workloads", dict),
+        ("servers", dict),
+        ("results", list),
+    ]:
+        need(isinstance(data.get(key), kind), f"{key} must be a {kind.__name__}")
+    need(data["results"] != [], "results must not be empty")
+    for name in ("cpu_model", "cores", "python", "packages", "server_cores", "wrk_cores"):
+        need(name in data["machine"], f"machine.{name} is missing")
+    for result in data["results"]:
+        where = f"result {result.get('workload')}/{result.get('server')}/{result.get('concurrency')}"
+        need(result.get("workload") in data["workloads"], f"{where}: unknown workload")
+        need(result.get("server") in data["servers"], f"{where}: unknown server")
+        need(
+            isinstance(result.get("concurrency"), int) and result["concurrency"] > 0,
+            f"{where}: bad concurrency",
+        )
+        need(
+            isinstance(result.get("repetitions"), list) and result["repetitions"], f"{where}: no repetitions"
+        )
+        for rep in [*result["repetitions"], result.get("summary", {})]:
+            need(isinstance(rep.get("requests_per_second"), int | float), f"{where}: throughput missing")
+            need(
+                set(rep.get("latency_ms", {})) == {"p50", "p90", "p99"},
+                f"{where}: latency percentiles missing",
+            )
+            need(
+                isinstance(rep.get("errors"), int) and isinstance(rep.get("non_2xx"), int),
+                f"{where}: counts missing",
+            )
+        need(isinstance(result["summary"].get("spread"), float), f"{where}: spread missing")
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="See the Benchmark page for the results."
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one point per server, 1 repetition, 1 s: checks the pipeline"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DATA_FILE,
+        help=f"JSON file to write (default {DATA_FILE.relative_to(ROOT)})",
+    )
+    parser.add_argument("--duration", type=int, default=2, help="whole seconds per measurement (default 2)")
+    parser.add_argument(
+        "--warmup", type=int, default=1, help="whole seconds of unrecorded load before each point (default 1)"
+    )
+    parser.add_argument("--repetitions", type=int, default=3, help="measurements per point (default 3)")
+    parser.add_argument("--server-cores", default="0", help="CPU list for the servers (taskset; default 0)")
+    parser.add_argument("--wrk-cores", default="1", help="CPU list for wrk (taskset; default 1)")
+    parser.add_argument(
+        "--check", type=Path, metavar="FILE", help="only check that FILE is valid benchmark data"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup, args.repetitions = 1, 0, 1
+    if not 0 < args.duration <= 60 or not 0 <= args.warmup <= 60 or not 1 <= args.repetitions <= 10:
+        parser.error("--duration must be in (0, 60], --warmup in [0, 60] and --repetitions in [1, 10]")
+    args.run_id = f"bench-{os.getpid()}"
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.check:
+        try:
+            check(json.loads(args.check.read_text()))
+        except (OSError, ValueError) as error:
+            print(f"{args.check}: {error}", file=sys.stderr)
+            return 1
+        print(f"{args.check}: valid benchmark data")
+        return 0
+    for tool, hint in [("wrk", INSTALL_WRK), ("taskset", "sudo apt-get install util-linux")]:
+        if shutil.which(tool) is None:
+            print(f"error: {tool} is not installed. Install it with:\n    {hint}", file=sys.stderr)
+            return 1
+    # Ctrl-C and SIGTERM unwind through running_servers, which stops every server.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        data = measure(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: servers stopped, nothing written", file=sys.stderr)
+        return 130
+    check(data)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,180 @@
+"""The benchmark pipeline end to end (--quick), its data file, and the page that shows it.
+
+The full run is not part of the suite (it takes minutes); `--quick` starts
+every server, runs wrk once against each, and must produce data that passes
+the schema check and charts that render. The committed data must pass the
+same check, and the page's tables and charts must be exactly what
+scripts/bench_report.py makes of it, so no figure on the page is typed by
+hand. Without wrk these tests fail in CI and skip elsewhere, saying how to
+install it.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from scripts import bench, bench_report
+from support.paths import DOCS, ROOT
+
+BENCH = ROOT / "scripts" / "bench.py"
+DATA = DOCS / "data"
+
+needs_wrk = pytest.mark.skipif(
+    shutil.which("wrk") is None and not os.environ.get("CI"),
+    reason="wrk is not installed: `sudo apt-get install wrk` runs the benchmark tests (CI always does)",
+)
+
+
+def run_bench(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(BENCH), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds `marker` (a run's BENCH_RUN id)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@needs_wrk
+def test_quick_run_end_to_end(tmp_path):
+    output = tmp_path / "benchmark.json"
+    process = subprocess.Popen(
+        [sys.executable, str(BENCH), "--quick", "--output", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    data = json.loads(output.read_text())
+    bench.check(data)
+    assert {r["server"] for r in data["results"]} == {server.name for server in bench.SERVERS}
+    assert all(r["summary"]["requests_per_second"] > 0 for r in data["results"])
+    assert all(r["summary"]["non_2xx"] == 0 and r["summary"]["errors"] == 0 for r in data["results"])
+    for name, content in bench_report.report(data).items():
+        if name.endswith(".svg"):
+            svg = ElementTree.fromstring(content)
+            assert svg.findall("{http://www.w3.org/2000/svg}polyline")
+    # The servers the run started are gone.
+    assert processes_with(f"BENCH_RUN=bench-{process.pid}") == []
+
+
+@needs_wrk
+def test_ctrl_c_stops_every_server(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, str(BENCH), "--output", str(tmp_path / "never.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    marker = f"BENCH_RUN=bench-{process.pid}"
+    deadline = time.monotonic() + 30
+    while not processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_with(marker), "the benchmark never started a server"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in stderr
+    time.sleep(0.5)
+    assert processes_with(marker) == []
+    assert not (tmp_path / "never.json").exists()
+
+
+def test_missing_wrk_is_a_clear_error(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "taskset").symlink_to(shutil.which("taskset") or "/usr/bin/taskset")
+    result = run_bench("--quick", env={**os.environ, "PATH": str(bin_dir)})
+    assert result.returncode == 1
+    assert "wrk is not installed" in result.stderr and "apt-get install wrk" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["--repetitions", "0"], ["--duration", "-1"], ["--duration", "abc"], ["--bogus"]]
+)
+def test_bad_arguments_are_clear_errors(args):
+    result = run_bench(*args)
+    assert result.returncode == 2
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_wrk_output_is_parsed():
+    sample = """Running 2s test @ http://127.0.0.1:1/
+  1 threads and 50 connections
+  Latency Distribution
+     50%    1.02s
+     75%    1.53s
+     90%  850.00us
+     99%   12.50ms
+  39 requests in 2.00s, 6.59KB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 4
+Requests/sec:     19.46
+"""
+    assert bench.parse_wrk(sample) == {
+        "requests_per_second": 19.46,
+        "requests": 39,
+        "latency_ms": {"p50": 1020.0, "p90": 0.85, "p99": 12.5},
+        "errors": 5,
+        "non_2xx": 4,
+    }
+    with pytest.raises(ValueError, match="wrk output"):
+        bench.parse_wrk("wrk: connection refused")
+
+
+def test_committed_data_is_a_full_valid_run():
+    data = json.loads((DATA / "benchmark.json").read_text())
+    bench.check(data)
+    assert data["quick"] is False
+    assert {r["workload"] for r in data["results"]} == {w.name for w in bench.WORKLOADS}
+    assert all(len(r["repetitions"]) >= 3 for r in data["results"])
+
+
+def test_schema_check_rejects_broken_data():
+    broken = json.loads((DATA / "benchmark.json").read_text())
+    del broken["results"][0]["summary"]["latency_ms"]["p99"]
+    with pytest.raises(ValueError, match="latency percentiles"):
+        bench.check(broken)
+    assert run_bench("--check", str(DATA / "benchmark.json")).returncode == 0
+
+
+def test_page_tables_and_charts_are_generated_from_the_data():
+    data = json.loads((DATA / "benchmark.json").read_text())
+    for name, content in bench_report.report(data).items():
+        assert (DATA / name).read_text() == content, f"docs/data/{name} is stale: run scripts/bench_report.py"
+
+
+def test_page_prose_has_no_hand_typed_figures():
+    prose = [
+        line
+        for line in (DOCS / "benchmark.md").read_text().splitlines()
+        if "--8<--" not in line and not line.startswith("python scripts/")
+    ]
+    text = re.sub(r"\]\([^)]*\)", "]", "\n".join(prose))  # link targets may hold digits
+    assert re.findall(r"\d", text) == []
