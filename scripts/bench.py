@@ -288,22 +288,51 @@ def summarize(repetitions: list[dict]) -> dict:
     }
 
 
-def plan(quick: bool) -> list[tuple[Workload, ServerKind, tuple[int, ...]]]:
+def cpu_count(cpu_list: str) -> int:
+    """How many CPUs a taskset list such as "0", "0-3" or "0,2" names."""
+    count = 0
+    for part in cpu_list.split(","):
+        first, _, last = part.partition("-")
+        count += int(last or first) - int(first) + 1
+    return count
+
+
+def servers_for(cores: str) -> list[ServerKind]:
+    """The server kinds, plus uvicorn with a worker per server core when the servers get several cores.
+
+    With the servers pinned to one core (the default on a two-core machine,
+    where wrk has the other), one worker per core is one worker.
+    """
+    per_core = cpu_count(cores)
+    if per_core == 1:
+        return SERVERS
+    uvicorn = SERVERS[0]
+    args = list(uvicorn.args)
+    args[args.index("--workers") + 1] = str(per_core)
+    return [
+        *SERVERS,
+        ServerKind(f"uvicorn, {per_core} workers (one per core)", "fastapi", "uvicorn", tuple(args)),
+    ]
+
+
+def plan(quick: bool, cores: str) -> list[tuple[Workload, ServerKind, tuple[int, ...]]]:
+    servers = servers_for(cores)
     if quick:
         hello = WORKLOADS[0]
-        return [(hello, server, (10,)) for server in SERVERS]
+        return [(hello, server, (10,)) for server in servers]
     return [
         (workload, server, workload.concurrency)
         for workload in WORKLOADS
-        for server in SERVERS
-        if server.framework in workload.targets and (not workload.servers or server.name in workload.servers)
+        for server in servers
+        if server.framework in workload.targets
+        and (not workload.servers or server.name in workload.servers or "per core" in server.name)
     ]
 
 
 def measure(args: argparse.Namespace) -> dict:
     results, commands = [], {}
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        for workload, server, concurrency in plan(args.quick):
+        for workload, server, concurrency in plan(args.quick, args.server_cores):
             module, path = workload.targets[server.framework]
             launch = Launch(server, module, args.server_cores)
             commands[server.name] = launch.shown_command().replace(module, "{module}")
@@ -348,7 +377,7 @@ def measure(args: argparse.Namespace) -> dict:
         "workloads": {workload.name: workload.title for workload in WORKLOADS},
         "servers": {
             server.name: {"framework": server.framework, "command": commands.get(server.name)}
-            for server in SERVERS
+            for server in servers_for(args.server_cores)
         },
         "results": results,
     }

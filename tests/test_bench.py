@@ -178,3 +178,11 @@ def test_page_prose_has_no_hand_typed_figures():
     ]
     text = re.sub(r"\]\([^)]*\)", "]", "\n".join(prose))  # link targets may hold digits
     assert re.findall(r"\d", text) == []
+
+
+def test_a_worker_per_core_when_the_servers_get_several_cores():
+    assert [bench.cpu_count(cores) for cores in ("0", "0-3", "0,2")] == [1, 4, 2]
+    assert bench.servers_for("0") == bench.SERVERS
+    per_core = bench.servers_for("0-1")[-1]
+    assert per_core.name == "uvicorn, 2 workers (one per core)"
+    assert per_core.args[per_core.args.index("--workers") + 1] == "2"
