@@ -151,27 +151,19 @@ WORKLOADS = [
         tuple(SWEEP),
         io_seconds=IO_SECONDS,
     ),
-    Workload(
-        "validation_valid",
-        "JSON body validation, valid body",
-        {
-            "fastapi": ("snippets.validation.fastapi_robust_app", "/items"),
-            "flask": ("snippets.validation.flask_robust_app", "/items"),
-        },
-        (HEADLINE,),
-        servers=("uvicorn, 1 worker", "gunicorn sync, 1 worker"),
-        body='{"name": "Pen", "price": 1.5}',
-    ),
-    Workload(
-        "validation_invalid",
-        "JSON body validation, invalid body",
-        {
-            "fastapi": ("snippets.validation.fastapi_robust_app", "/items"),
-            "flask": ("snippets.validation.flask_robust_app", "/items"),
-        },
-        (HEADLINE,),
-        servers=("uvicorn, 1 worker", "gunicorn sync, 1 worker"),
-        body='{"name": "Pen"}',
+    *(
+        Workload(
+            f"validation_{name}",
+            f"JSON body validation, {name} body",
+            {
+                "fastapi": ("snippets.validation.fastapi_robust_app", "/items"),
+                "flask": ("snippets.validation.flask_robust_app", "/items"),
+            },
+            (HEADLINE,),
+            servers=("uvicorn, 1 worker", "gunicorn sync, 1 worker"),
+            body=body,
+        )
+        for name, body in [("valid", '{"name": "Pen", "price": 1.5}'), ("invalid", '{"name": "Pen"}')]
     ),
     *(
         Workload(
