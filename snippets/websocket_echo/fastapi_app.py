@@ -1,6 +1,10 @@
-"""WebSockets in FastAPI: native, an endpoint that echoes each text message until the client leaves."""
+"""WebSockets in FastAPI: native, an endpoint that echoes each text message until the client leaves.
 
-from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+A binary message is not text to echo: the endpoint closes the connection
+with code 1003 (unsupported data), as RFC 6455 provides.
+"""
+
+from fastapi import FastAPI, WebSocket
 
 app = FastAPI()
 
@@ -8,9 +12,11 @@ app = FastAPI()
 @app.websocket("/ws")
 async def echo(websocket: WebSocket):
     await websocket.accept()
-    try:
-        while True:
-            text = await websocket.receive_text()
-            await websocket.send_text(f"echo: {text}")
-    except WebSocketDisconnect:
-        pass  # the client closed the connection
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return  # the client closed the connection
+        if message.get("text") is None:
+            await websocket.close(code=1003, reason="Text messages only")
+            return
+        await websocket.send_text(f"echo: {message['text']}")
