@@ -7,6 +7,7 @@ least N waits (a hard floor), "all at once" under two waits.
 """
 
 import itertools
+import shlex
 from contextlib import ExitStack
 
 import pytest
@@ -42,6 +43,15 @@ SCENARIOS = scenarios()
 
 def scenario_id(row) -> str:
     return f"{row['server']}:{literal(row['Endpoint'])}x{row['count']}"
+
+
+@pytest.mark.parametrize("row", SCENARIOS, ids=scenario_id)
+def test_served_by_cell_is_the_command_run(row):
+    """The table names the server and its options; the command the test runs must have them."""
+    program, *options = shlex.split(literal(row["Served by"]))
+    command = row["server"].command(8000)
+    assert command[2] == program.replace("flask run", "flask")
+    assert set(options) <= set(command)
 
 
 @pytest.fixture(scope="module")

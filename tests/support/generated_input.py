@@ -23,9 +23,15 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(any_text, children, max_size=4),
     max_leaves=10,
 )
+# Mostly well-formed items, so that bodies get past validation to the answer.
 item_like = st.fixed_dictionaries(
     {},
-    optional={"name": json_values, "price": json_values | st.sampled_from(["NaN", "inf", "-inf", "1e400"])},
+    optional={
+        "name": any_text | json_values,
+        "price": st.floats(allow_nan=False, allow_infinity=False)
+        | json_values
+        | st.sampled_from(["NaN", "inf", "-inf", "1e400"]),
+    },
 )
 bodies = (json_values | item_like).map(lambda value: json.dumps(value).encode()) | st.binary(max_size=200)
 content_types = (
