@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from scripts.local_servers import HOST, running_servers  # noqa: E402
 
 DATA_FILE = ROOT / "docs" / "data" / "benchmark.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PACKAGES = [
     "fastapi",
     "starlette",
@@ -336,11 +336,17 @@ def measure(args: argparse.Namespace) -> dict:
                     print(f"{workload.name:24} {server.name:40} c={connections:<4}", end=" ", flush=True)
                     if args.warmup:
                         run_wrk(url, connections, args.warmup, args.wrk_cores, script)
-                    reps = []
-                    for _ in range(args.repetitions):
-                        drain(url)
-                        reps.append(run_wrk(url, connections, args.duration, args.wrk_cores, script))
-                    summary = summarize(reps)
+                    unsteady = []
+                    while True:
+                        reps = []
+                        for _ in range(args.repetitions):
+                            drain(url)
+                            reps.append(run_wrk(url, connections, args.duration, args.wrk_cores, script))
+                        summary = summarize(reps)
+                        if summary["spread"] <= args.max_spread or len(unsteady) + 1 >= args.attempts:
+                            break
+                        print(f"spread {summary['spread']:.1%}, measuring again;", end=" ", flush=True)
+                        unsteady.append(reps)
                     print(
                         f"{summary['requests_per_second']:>9.1f} req/s  spread {summary['spread']:.1%}",
                         flush=True,
@@ -353,6 +359,7 @@ def measure(args: argparse.Namespace) -> dict:
                             "concurrency": connections,
                             "repetitions": reps,
                             "summary": summary,
+                            "unsteady_attempts": unsteady,
                         }
                     )
     return {
@@ -364,6 +371,8 @@ def measure(args: argparse.Namespace) -> dict:
             "duration_seconds": args.duration,
             "warmup_seconds": args.warmup,
             "repetitions": args.repetitions,
+            "max_spread": args.max_spread,
+            "attempts": args.attempts,
             "io_wait_seconds": IO_SECONDS,
         },
         "workloads": {workload.name: workload.title for workload in WORKLOADS},
@@ -438,6 +447,12 @@ def check(data: dict) -> None:
                 f"{where}: counts missing",
             )
         need(isinstance(result["summary"].get("spread"), float), f"{where}: spread missing")
+        unsteady = result.get("unsteady_attempts")
+        need(isinstance(unsteady, list), f"{where}: unsteady_attempts must be a list")
+        for attempt in unsteady:
+            need(isinstance(attempt, list) and attempt, f"{where}: an unsteady attempt has no repetitions")
+            for rep in attempt:
+                need(isinstance(rep.get("requests_per_second"), int | float), f"{where}: throughput missing")
 
 
 # ---------------------------------------------------------------- main
@@ -461,6 +476,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--warmup", type=int, default=1, help="whole seconds of unrecorded load before each point (default 1)"
     )
     parser.add_argument("--repetitions", type=int, default=3, help="measurements per point (default 3)")
+    parser.add_argument(
+        "--max-spread",
+        type=float,
+        default=0.15,
+        help="measure a point again when (max-min)/mean of its repetitions exceeds this (default 0.15)",
+    )
+    parser.add_argument(
+        "--attempts", type=int, default=3, help="at most this many measurements of one point (default 3)"
+    )
     parser.add_argument("--server-cores", default="0", help="CPU list for the servers (taskset; default 0)")
     parser.add_argument("--wrk-cores", default="1", help="CPU list for wrk (taskset; default 1)")
     parser.add_argument(
@@ -468,9 +492,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.warmup, args.repetitions = 1, 0, 1
+        args.duration, args.warmup, args.repetitions, args.attempts = 1, 0, 1, 1
     if not 0 < args.duration <= 60 or not 0 <= args.warmup <= 60 or not 1 <= args.repetitions <= 10:
         parser.error("--duration must be in (0, 60], --warmup in [0, 60] and --repetitions in [1, 10]")
+    if not 0 < args.max_spread <= 1 or not 1 <= args.attempts <= 5:
+        parser.error("--max-spread must be in (0, 1] and --attempts in [1, 5]")
     args.run_id = f"bench-{os.getpid()}"
     return args
 

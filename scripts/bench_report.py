@@ -190,6 +190,33 @@ def _legend(row: int, text: str, color: str, x: float, top: float, dashed: bool 
     )
 
 
+def remeasured_lines(data: dict) -> list[str]:
+    """Which points were measured again because their repetitions disagreed, with the discarded figures."""
+    settings = data["settings"]
+    redone = [r for r in data["results"] if r["unsteady_attempts"]]
+    limit = f"more than {percent(settings['max_spread'])}"
+    if not redone:
+        return [f"No point needed measuring again (a point is measured again when its spread is {limit})."]
+    lines = [
+        f"A point whose repetitions disagree by {limit} is measured again, at most "
+        f"{settings['attempts']} times in all; the tables show the last measurement. "
+        "These points were measured again (req/s of the discarded repetitions):",
+        "",
+        "| Workload | Server | c | Discarded repetitions | Kept spread |",
+        "|---|---|--:|---|--:|",
+    ]
+    for r in redone:
+        discarded = "; ".join(
+            ", ".join(rate(rep["requests_per_second"]) for rep in attempt)
+            for attempt in r["unsteady_attempts"]
+        )
+        lines.append(
+            f"| {r['workload']} | {r['server']} | {r['concurrency']} | {discarded} "
+            f"| {percent(r['summary']['spread'])} |"
+        )
+    return lines
+
+
 def report(data: dict) -> dict[str, str]:
     """File name -> content, for every file the page uses."""
     m, settings = data["machine"], data["settings"]
@@ -201,6 +228,8 @@ def report(data: dict) -> dict[str, str]:
         *headline(data),
         "",
         f"Largest spread between repetitions on the hello workload: {percent(hello_spread)}.",
+        "",
+        *remeasured_lines(data),
         "",
         "### JSON hello endpoint",
         "",

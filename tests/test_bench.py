@@ -161,6 +161,10 @@ def test_schema_check_rejects_broken_data():
     del broken["results"][0]["summary"]["latency_ms"]["p99"]
     with pytest.raises(ValueError, match="latency percentiles"):
         bench.check(broken)
+    unrecorded = json.loads((DATA / "benchmark.json").read_text())
+    del unrecorded["results"][0]["unsteady_attempts"]
+    with pytest.raises(ValueError, match="unsteady_attempts"):
+        bench.check(unrecorded)
     assert run_bench("--check", str(DATA / "benchmark.json")).returncode == 0
 
 
