@@ -2,6 +2,7 @@
 
 import importlib.metadata
 import inspect
+import os
 import re
 import sys
 
@@ -9,10 +10,12 @@ import flask
 import pytest
 from bs4 import BeautifulSoup
 
+from scripts.check_links import check_site
+from scripts.check_links import main as check_links
 from scripts.site_hooks import TESTED_PACKAGES
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
-from support.site import build_site, included_files, take_census
+from support.site import build_site, included_files, mkdocs_config, take_census
 from support.tables import BAD_INPUT_TABLE
 
 
@@ -89,6 +92,54 @@ def test_no_page_loads_anything_from_another_host(pages):
             if tag.name == "link" and tag.get("rel") == ["canonical"]:
                 continue
             assert not url.startswith(("http:", "https:", "//")), f"{name} loads {url}"
+
+
+def test_every_page_has_a_description_of_its_own(pages):
+    """Search engines and link previews show it; Lighthouse's SEO audit fails a page without one.
+
+    A page's `description:` front matter that YAML cannot parse falls back to
+    the site's description (and the front matter shows up as text), so the
+    site's own description counts as missing.
+    """
+    site_description = mkdocs_config()["site_description"]
+    descriptions = {}
+    for name, soup in pages.items():
+        if name != "404.html":
+            tag = soup.find("meta", attrs={"name": "description"})
+            assert tag is not None, f"{name} has no meta description"
+            assert tag["content"].strip() not in ("", site_description.strip()), (
+                f"{name} has no description of its own: give it `description:` front matter"
+            )
+            descriptions[name] = tag["content"]
+    assert len(set(descriptions.values())) == len(descriptions), "two pages share a description"
+
+
+def test_every_internal_link_and_anchor_resolves(build, report):
+    links = check_site(build.site, site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"))
+    report.append(
+        f"links: {links.checked} internal links, anchors and files resolve; "
+        f"{len(links.external)} external links listed by scripts/check_links.py, not fetched"
+    )
+    assert links.broken == []
+
+
+def test_link_check_catches_missing_pages_anchors_and_tab_labels(tmp_path, capsys):
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "index.html").write_text('<h2 id="setup">Setup</h2><input id="__tabbed_1_1">')
+    (tmp_path / "index.html").write_text(
+        '<a href="guide/#setup">ok</a> <a href="guide/#__tabbed_1_1">tab</a> <a href="guide/#gone">x</a>'
+        ' <a href="nowhere/">x</a> <label for="__tabbed_9_1">x</label> <a href="https://flask.palletsprojects.com/">x</a>'
+        ' <link rel="canonical" href="https://example.org/docs/guide/#setup">'
+    )
+    links = check_site(tmp_path, site_url="https://example.org/docs/")
+    assert sorted(links.broken) == [
+        "index.html: guide/#gone -> no #gone on that page",
+        "index.html: label for missing id #__tabbed_9_1",
+        "index.html: nowhere/ -> no such file",
+    ]
+    assert set(links.external) == {"https://flask.palletsprojects.com/"}
+    assert check_links([str(tmp_path)]) == 1
+    assert "BROKEN" in capsys.readouterr().out
 
 
 def test_every_snippet_file_is_included_by_a_page():

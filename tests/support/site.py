@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -31,6 +32,11 @@ def must_be_tested(language: str) -> bool:
 
 SECTION_MARKER = re.compile(r"--8<-- \[(start|end):\w+\]")
 INCLUDE = re.compile(r'--8<-- "([^"]+?)(?::[\w-]+)?"')
+
+
+def mkdocs_config() -> dict:
+    """mkdocs.yml as MkDocs reads it (environment variables and plugins resolved)."""
+    return load_config(str(ROOT / "mkdocs.yml"))
 
 
 @dataclass
