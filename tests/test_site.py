@@ -6,30 +6,12 @@ import re
 import sys
 
 import flask
-import pytest
-from bs4 import BeautifulSoup
 
 from scripts.site_hooks import TESTED_PACKAGES
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
-from support.site import build_site, included_files, take_census
+from support.site import included_files, take_census
 from support.tables import BAD_INPUT_TABLE
-
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory, report):
-    result = build_site(tmp_path_factory.mktemp("site"))
-    report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
-    return result
-
-
-@pytest.fixture(scope="module")
-def pages(build):
-    assert build.returncode == 0, build.output
-    return {
-        page.relative_to(build.site).as_posix(): BeautifulSoup(page.read_text(), "html.parser")
-        for page in build.site.rglob("*.html")
-    }
 
 
 def test_strict_build_passes(build):
