@@ -71,7 +71,16 @@ def build_with_zensical(project: Path) -> Build:
 
 # Not part of a copy: history, environments, build output and caches.
 NOT_COPIED = shutil.ignore_patterns(
-    ".git", ".venv", "node_modules", "site", ".cache", "__pycache__", ".hypothesis", ".pytest_cache"
+    ".git",
+    ".venv",
+    "node_modules",
+    "site",
+    ".cache",
+    "__pycache__",
+    ".hypothesis",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".coverage*",
 )
 
 
