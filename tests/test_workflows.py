@@ -20,7 +20,7 @@ README_TEST_COMMAND = "python3.11 scripts/dev.py test"
 
 
 def test_there_are_workflows_for_ci_and_the_deploy():
-    assert [path.name for path in WORKFLOWS] == ["ci.yml", "docs.yml"]
+    assert {"ci.yml", "docs.yml"} <= {path.name for path in WORKFLOWS}
 
 
 # Every job must set timeout-minutes: a hung server test should not hold a runner for six hours.

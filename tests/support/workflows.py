@@ -1,7 +1,7 @@
 """Checks on GitHub Actions workflows that their JSON schema cannot express.
 
 The schema says which keys a workflow may have; it takes `uses: actions/checkout`
-(no version) and `${{ steps.pages.output.base_url }}` (a step that does not
+(no version) and `${{ steps.page.outputs.base_url }}` (a step that does not
 exist, a typo GitHub only reports when the run reaches that step) without a
 word. These checks are modest on purpose: pinned actions, balanced
 expressions, contexts that exist where they are used, and `steps.<id>` and
@@ -17,7 +17,7 @@ import yaml
 
 # Where each context may be used, after GitHub's table "Context availability":
 # https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#context-availability
-# Keys are paths into the workflow with "*" for a job id or a list index.
+# Keys are paths into the workflow, "*" standing for a job id or a step's index.
 _JOB = {"github", "needs", "strategy", "matrix", "vars", "inputs"}
 _STEP = _JOB | {"job", "runner", "env", "secrets", "steps"}
 CONTEXTS_BY_KEY = {
