@@ -7,32 +7,14 @@ import re
 import sys
 
 import flask
-import pytest
-from bs4 import BeautifulSoup
 
 from scripts.check_links import check_site
 from scripts.check_links import main as check_links
 from scripts.site_hooks import TESTED_PACKAGES
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
-from support.site import build_site, included_files, mkdocs_config, take_census
+from support.site import included_files, mkdocs_config, take_census
 from support.tables import BAD_INPUT_TABLE
-
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory, report):
-    result = build_site(tmp_path_factory.mktemp("site"))
-    report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
-    return result
-
-
-@pytest.fixture(scope="module")
-def pages(build):
-    assert build.returncode == 0, build.output
-    return {
-        page.relative_to(build.site).as_posix(): BeautifulSoup(page.read_text(), "html.parser")
-        for page in build.site.rglob("*.html")
-    }
 
 
 def test_strict_build_passes(build):
@@ -64,13 +46,17 @@ def test_every_example_sits_in_its_frameworks_tab(pages):
             assert labels == ["FastAPI", "Flask"], f"{name}: tabs {labels}"
             blocks = tabbed_set.select(":scope > div.tabbed-content > div.tabbed-block")
             for label, block in zip(labels, blocks, strict=True):
-                for title in block.select("span.filename"):
-                    path = title.get_text()
-                    if path.endswith("_app.py"):
-                        assert path.rsplit("/", 1)[-1].startswith(label.lower()), (
-                            f"{name}: {path} under {label}"
+                for code in block.select("div.highlight"):
+                    # llms.txt drops tab labels, so each block's title names its framework.
+                    title = code.select_one(":scope > span.filename")
+                    assert title is not None, f"{name}: a block under {label} has no title"
+                    framework, _, shown = title.get_text().partition(": ")
+                    assert framework == label, f"{name}: block titled {title.get_text()!r} under {label}"
+                    if shown.endswith("_app.py"):
+                        assert shown.rsplit("/", 1)[-1].startswith(label.lower()), (
+                            f"{name}: {shown} under {label}"
                         )
-                        shown_apps.add(path)
+                        shown_apps.add(shown)
     every_app = {f"snippets/{app.topic}/{app.name}_app.py" for app in all_apps()}
     assert shown_apps == every_app
 
