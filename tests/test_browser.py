@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 from scripts.built_site import CHROMIUM, CHROMIUM_FLAGS, page_paths, served_site
@@ -68,8 +69,12 @@ def visit(browser, site):
         context.close()
 
 
-def wait_for(page, condition: str, argument=None, timeout: float = 5000) -> None:
-    page.wait_for_function(condition, arg=argument, timeout=timeout)
+def wait_for(page, condition: str, what: str, timeout: float = 5000) -> None:
+    """Wait until the JavaScript `condition` holds; fail saying `what` did not happen."""
+    try:
+        page.wait_for_function(condition, timeout=timeout)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{what} did not happen within {timeout / 1000:.0f} s")
 
 
 def scheme(page) -> str:
@@ -127,7 +132,7 @@ def test_navigation_drawer_opens_on_a_phone(visit):
     link = page.locator(f'nav.md-nav--primary a.md-nav__link[href$="{NEXT_TOPIC}"]').first
     assert not link.is_visible() or link.bounding_box()["x"] < 0, "the drawer is open before it is asked for"
     page.locator('label.md-header__button[for="__drawer"]').click()
-    wait_for(page, "document.getElementById('__drawer').checked")
+    wait_for(page, "document.getElementById('__drawer').checked", "opening the drawer")
     # The drawer opens on the current page's section, which lists the next topic.
     link.wait_for(state="visible")
     page.wait_for_timeout(400)  # the drawer slides in
@@ -148,16 +153,16 @@ def test_choosing_flask_switches_every_tab_pair_and_sticks(visit):
         .map(set => set.querySelector(':scope > input:checked'))
         .map(input => document.querySelector(`label[for="${input.id}"]`).innerText.trim())
         .every(label => label === 'Flask' || !['FastAPI'].includes(label))"""
-    wait_for(page, everywhere_flask)
+    wait_for(page, everywhere_flask, "every tab pair switching to Flask")
     assert all(choice[0] == "Flask" for choice in tab_choices(page) if "Flask" in choice)
 
     page.evaluate("window.stillTheSameDocument = true")
     follow_nav_link(page, NEXT_TOPIC)
     assert page.evaluate("window.stillTheSameDocument === true"), "instant navigation did not handle the link"
-    wait_for(page, everywhere_flask)
+    wait_for(page, everywhere_flask, "Flask staying chosen after instant navigation")
 
     page.reload(wait_until="networkidle")
-    wait_for(page, everywhere_flask)
+    wait_for(page, everywhere_flask, "Flask staying chosen after a reload")
     assert watch.problems == []
 
 
@@ -224,7 +229,7 @@ def test_theme_toggle_works_and_persists_across_pages(visit, site):
     page, watch = visit("")
     assert scheme(page) == "default"
     page.locator("form[data-md-component=palette] label:visible").click()
-    wait_for(page, "document.body.dataset.mdColorScheme === 'slate'")
+    wait_for(page, "document.body.dataset.mdColorScheme === 'slate'", "switching to the dark scheme")
 
     follow_nav_link(page, "decision-guide/")
     assert scheme(page) == "slate"
@@ -234,5 +239,5 @@ def test_theme_toggle_works_and_persists_across_pages(visit, site):
     assert scheme(page) == "slate"
 
     page.locator("form[data-md-component=palette] label:visible").click()
-    wait_for(page, "document.body.dataset.mdColorScheme === 'default'")
+    wait_for(page, "document.body.dataset.mdColorScheme === 'default'", "switching back to the light scheme")
     assert watch.problems == []
