@@ -62,7 +62,8 @@ def test_every_example_sits_in_its_frameworks_tab(pages):
             blocks = tabbed_set.select(":scope > div.tabbed-content > div.tabbed-block")
             for label, block in zip(labels, blocks, strict=True):
                 for title in block.select("span.filename"):
-                    path = title.get_text()
+                    # Titles may name the framework first: "FastAPI: snippets/...".
+                    path = title.get_text().split(": ", 1)[-1]
                     if path.endswith("_app.py"):
                         assert path.rsplit("/", 1)[-1].startswith(label.lower()), (
                             f"{name}: {path} under {label}"
