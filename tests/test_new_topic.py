@@ -18,7 +18,9 @@ other topics' modules run too, because the coverage gate (100% of snippets/)
 counts lines their own tests cover; they take seconds.
 """
 
+import fnmatch
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -178,3 +180,13 @@ def test_the_nav_entry_goes_last_under_topics():
     added = lines.index('      - "Demo": topics/demo.md')
     assert lines[added - 1] == "      - Testing and deployment: topics/operations.md"
     assert not lines[added + 1].startswith("      ")  # the next nav section
+
+
+def test_contributing_names_only_files_the_scaffold_writes():
+    """The table under "Add a topic" in CONTRIBUTING.md describes what new_topic.py writes."""
+    section = (ROOT / "CONTRIBUTING.md").read_text().split("## Add a topic", 1)[1].split("\n## ", 1)[0]
+    name, title = re.search(r'scripts/new_topic.py (\w+) "([^"]+)"', section).groups()
+    written = [path.as_posix() for path in new_topic.planned_files(name, title)] + ["mkdocs.yml"]
+    shown = re.findall(r"^\| `([^`]+)`", section, re.M)
+    assert len(shown) >= 5
+    assert [pattern for pattern in shown if not fnmatch.filter(written, pattern)] == []
