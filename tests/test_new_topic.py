@@ -19,6 +19,7 @@ counts lines their own tests cover; they take seconds.
 """
 
 import fnmatch
+import itertools
 import os
 import re
 import shutil
@@ -34,6 +35,19 @@ from scripts import new_topic
 from support.paths import ROOT
 
 NOT_RUN_IN_THE_COPY = ("test_bench.py", "test_browser*.py", Path(__file__).name)
+
+
+def free_name() -> str:
+    """demo, or demo_2, demo_3, ... if a scaffolded demo is in the tree already (as in the README's check)."""
+    for number in itertools.count(1):
+        name = "demo" if number == 1 else f"demo_{number}"
+        if new_topic.name_problem(name) is None:
+            return name
+    raise AssertionError("unreachable")
+
+
+NAME = free_name()
+TITLE = NAME.replace("_", " ").capitalize()  # "Demo", "Demo 2", ...
 
 
 def copy_repository(target: Path) -> Path:
@@ -84,14 +98,14 @@ def pristine_copy(tmp_path_factory) -> Path:
 @pytest.mark.timeout(900)
 def test_a_scaffolded_topic_passes_the_suite_as_generated(tmp_path):
     copy = copy_repository(tmp_path / "repo")
-    result = scaffold(copy, "demo", "Demo")
+    result = scaffold(copy, NAME, TITLE)
     assert result.returncode == 0, result.stderr
     modules = sorted(
         path.relative_to(copy).as_posix()
         for path in (copy / "tests").glob("test_*.py")
         if not any(path.match(pattern) for pattern in NOT_RUN_IN_THE_COPY)
     )
-    assert "tests/test_demo.py" in modules
+    assert f"tests/test_{NAME}.py" in modules
     report = tmp_path / "report.xml"
     suite = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *modules],
@@ -104,31 +118,31 @@ def test_a_scaffolded_topic_passes_the_suite_as_generated(tmp_path):
     assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-2000:]
     ran = [f"{case.get('classname')}::{case.get('name')}" for case in ET.parse(report).iter("testcase")]
     # The generic runners found the new topic, not only its own module.
-    for runner in ("test_demo", "test_contracts", "test_real_servers", "test_robustness"):
-        assert any(runner in test and "demo" in test for test in ran), f"{runner} ran nothing of demo"
+    for runner in (f"test_{NAME}", "test_contracts", "test_real_servers", "test_robustness"):
+        assert any(runner in test and NAME in test for test in ran), f"{runner} ran nothing of {NAME}"
 
 
 BAD_ARGUMENTS = [
     (["hello", "Hello again"], "topic 'hello' exists already: snippets/hello"),
     (["lint", "Lint"], "exists already: tests/test_lint.py"),
     (["operations", "Operations"], "exists already: docs/topics/operations.md"),
-    (["Demo", "Demo"], "must be a lowercase Python identifier"),
-    (["my-topic", "Demo"], "must be a lowercase Python identifier"),
-    (["1st", "Demo"], "must be a lowercase Python identifier"),
-    (["", "Demo"], "must be a lowercase Python identifier"),
-    (["class", "Demo"], "is a Python keyword"),
-    (["json", "Demo"], "is the name of a Python module or package"),
-    (["flask", "Demo"], "is the name of a Python module or package"),
-    (["demo", ""], "the title is empty"),
-    (["demo", "   "], "the title is empty"),
-    (["demo", " Demo"], "starts or ends with white space"),
-    (["demo", "Routing: more"], "contains ':'"),
-    (["demo", 'Say "hi"'], "contains '\"'"),
-    (["demo", "Two\nlines"], "contains '\\n'"),
-    (["demo", "# Demo"], "must start with a letter or digit"),
-    (["demo", "A" * 61], "longer than 60 characters"),
-    (["demo", "Benchmark"], "a page titled 'Benchmark' is already in the nav"),
-    (["demo"], "the following arguments are required: title"),
+    (["Demo", TITLE], "must be a lowercase Python identifier"),
+    (["my-topic", TITLE], "must be a lowercase Python identifier"),
+    (["1st", TITLE], "must be a lowercase Python identifier"),
+    (["", TITLE], "must be a lowercase Python identifier"),
+    (["class", TITLE], "is a Python keyword"),
+    (["json", TITLE], "is the name of a Python module or package"),
+    (["flask", TITLE], "is the name of a Python module or package"),
+    ([NAME, ""], "the title is empty"),
+    ([NAME, "   "], "the title is empty"),
+    ([NAME, " Demo"], "starts or ends with white space"),
+    ([NAME, "Routing: more"], "contains ':'"),
+    ([NAME, 'Say "hi"'], "contains '\"'"),
+    ([NAME, "Two\nlines"], "contains '\\n'"),
+    ([NAME, "# Demo"], "must start with a letter or digit"),
+    ([NAME, "A" * 61], "longer than 60 characters"),
+    ([NAME, "Benchmark"], "a page titled 'Benchmark' is already in the nav"),
+    ([NAME], "the following arguments are required: title"),
 ]
 
 
@@ -148,7 +162,7 @@ def test_a_nav_without_topics_is_an_error_that_changes_nothing(tmp_path):
     config = copy / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - Topics:\n", "  - Subjects:\n"))
     before = files_in(copy)
-    result = scaffold(copy, "demo", "Demo")
+    result = scaffold(copy, NAME, TITLE)
     assert result.returncode == 1
     assert "no nav section '- Topics:'" in result.stderr
     assert "nothing was changed" in result.stderr
@@ -176,9 +190,10 @@ def test_accepted_titles_stay_strings_in_the_nav(title):
 
 def test_the_nav_entry_goes_last_under_topics():
     config = (ROOT / "mkdocs.yml").read_text()
-    lines = new_topic.add_to_nav(config, "Demo", "demo").splitlines()
-    added = lines.index('      - "Demo": topics/demo.md')
-    assert lines[added - 1] == "      - Testing and deployment: topics/operations.md"
+    lines = new_topic.add_to_nav(config, TITLE, "page").splitlines()
+    added = lines.index(f'      - "{TITLE}": topics/page.md')
+    assert lines[added - 1].startswith("      - ") and lines[added - 1].endswith(".md")
+    assert lines[:added] + lines[added + 1 :] == config.splitlines()
     assert not lines[added + 1].startswith("      ")  # the next nav section
 
 
