@@ -7,8 +7,10 @@ runs every test module except:
 
 - tests/test_bench.py: it drives wrk against the benchmark's own two apps and
   never looks at topics, and it is the slowest module;
-- tests/test_browser*.py: they need Chromium and the copy has no node_modules
-  for Lighthouse; they look at pages already in the suite's own run;
+- tests/test_browser*.py and tests/test_lighthouse.py: they need Chromium,
+  and the copy has no node_modules for Lighthouse (CI's REQUIRE_BROWSER=1
+  would turn that into a failure); the suite's own run already drives the
+  browser over every page;
 - this module, which would recurse.
 
 Everything that is parametrised over topics or checks the site runs: the
@@ -34,7 +36,7 @@ import yaml
 from scripts import new_topic
 from support.paths import ROOT
 
-NOT_RUN_IN_THE_COPY = ("test_bench.py", "test_browser*.py", Path(__file__).name)
+NOT_RUN_IN_THE_COPY = ("test_bench.py", "test_browser*.py", "test_lighthouse.py", Path(__file__).name)
 
 
 def free_name() -> str:
