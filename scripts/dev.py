@@ -9,6 +9,7 @@ changes, so what passes here is what passes on a fresh machine.
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -18,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / "requirements.sha256"
+NODE_LOCK = ROOT / "package-lock.json"
+NODE_STAMP = ROOT / "node_modules" / "package-lock.sha256"
 ADDRESS = "127.0.0.1:8000"
 
 
@@ -40,12 +43,29 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_node_tools() -> None:
+    """Install the pinned Node tools (Lighthouse) with `npm ci`, unless they are already installed.
+
+    Without npm the Lighthouse tests skip and say so (CI makes that a failure).
+    """
+    if shutil.which("npm") is None:
+        print("npm not found: the Lighthouse tests will skip (install Node.js 20 and npm to run them)")
+        return
+    wanted = hashlib.sha256(NODE_LOCK.read_bytes()).hexdigest()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text() == wanted:
+        return
+    print(f"Installing {NODE_LOCK.name} with npm ci ...", flush=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
+    NODE_STAMP.write_text(wanted)
+
+
 def serve(extra: list[str]) -> int:
     command = [str(venv_bin("mkdocs")), "serve", "--dev-addr", ADDRESS, *extra]
     return subprocess.call(command, cwd=ROOT)
 
 
 def test(extra: list[str]) -> int:
+    ensure_node_tools()
     return subprocess.call([str(venv_bin("python")), "-m", "pytest", *extra], cwd=ROOT)
 
 
@@ -69,10 +89,12 @@ def main(argv: list[str]) -> int:
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     try:
         ensure_environment()
+        os.chdir(ROOT)
+        return COMMANDS[args.command](extra)
     except subprocess.CalledProcessError as error:
-        sys.exit(f"Setting up {VENV.name} failed (exit {error.returncode}); see pip's output above.")
-    os.chdir(ROOT)
-    return COMMANDS[args.command](extra)
+        sys.exit(
+            f"Setting up failed: {' '.join(error.cmd)} exited with {error.returncode}; see its output above."
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import tempfile
 import pytest
 from hypothesis import HealthCheck, settings
 
+from support.site import build_site, read_pages
+
 pytest_plugins = ["pytester"]
 
 # The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same
@@ -75,6 +77,20 @@ def reimport(monkeypatch):
 def report(request) -> list[str]:
     """Lines a test wants in the closing summary (census, build time)."""
     return request.config.stash.setdefault(REPORT_LINES, [])
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory, report):
+    """The site as `mkdocs build --strict` builds it from the repository (one build per run)."""
+    result = build_site(tmp_path_factory.mktemp("site"))
+    report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
+    return result
+
+
+@pytest.fixture(scope="session")
+def pages(build):
+    assert build.returncode == 0, build.output
+    return read_pages(build.site)
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -2,34 +2,19 @@
 
 import importlib.metadata
 import inspect
+import os
 import re
 import sys
 
 import flask
-import pytest
-from bs4 import BeautifulSoup
 
+from scripts.check_links import check_site
+from scripts.check_links import main as check_links
 from scripts.site_hooks import TESTED_PACKAGES
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
-from support.site import build_site, included_files, take_census
+from support.site import included_files, mkdocs_config, take_census
 from support.tables import BAD_INPUT_TABLE
-
-
-@pytest.fixture(scope="module")
-def build(tmp_path_factory, report):
-    result = build_site(tmp_path_factory.mktemp("site"))
-    report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
-    return result
-
-
-@pytest.fixture(scope="module")
-def pages(build):
-    assert build.returncode == 0, build.output
-    return {
-        page.relative_to(build.site).as_posix(): BeautifulSoup(page.read_text(), "html.parser")
-        for page in build.site.rglob("*.html")
-    }
 
 
 def test_strict_build_passes(build):
@@ -61,14 +46,17 @@ def test_every_example_sits_in_its_frameworks_tab(pages):
             assert labels == ["FastAPI", "Flask"], f"{name}: tabs {labels}"
             blocks = tabbed_set.select(":scope > div.tabbed-content > div.tabbed-block")
             for label, block in zip(labels, blocks, strict=True):
-                for title in block.select("span.filename"):
-                    # Titles may name the framework first: "FastAPI: snippets/...".
-                    path = title.get_text().split(": ", 1)[-1]
-                    if path.endswith("_app.py"):
-                        assert path.rsplit("/", 1)[-1].startswith(label.lower()), (
-                            f"{name}: {path} under {label}"
+                for code in block.select("div.highlight"):
+                    # llms.txt drops tab labels, so each block's title names its framework.
+                    title = code.select_one(":scope > span.filename")
+                    assert title is not None, f"{name}: a block under {label} has no title"
+                    framework, _, shown = title.get_text().partition(": ")
+                    assert framework == label, f"{name}: block titled {title.get_text()!r} under {label}"
+                    if shown.endswith("_app.py"):
+                        assert shown.rsplit("/", 1)[-1].startswith(label.lower()), (
+                            f"{name}: {shown} under {label}"
                         )
-                        shown_apps.add(path)
+                        shown_apps.add(shown)
     every_app = {f"snippets/{app.topic}/{app.name}_app.py" for app in all_apps()}
     assert shown_apps == every_app
 
@@ -90,6 +78,54 @@ def test_no_page_loads_anything_from_another_host(pages):
             if tag.name == "link" and tag.get("rel") == ["canonical"]:
                 continue
             assert not url.startswith(("http:", "https:", "//")), f"{name} loads {url}"
+
+
+def test_every_page_has_a_description_of_its_own(pages):
+    """Search engines and link previews show it; Lighthouse's SEO audit fails a page without one.
+
+    A page's `description:` front matter that YAML cannot parse falls back to
+    the site's description (and the front matter shows up as text), so the
+    site's own description counts as missing.
+    """
+    site_description = mkdocs_config()["site_description"]
+    descriptions = {}
+    for name, soup in pages.items():
+        if name != "404.html":
+            tag = soup.find("meta", attrs={"name": "description"})
+            assert tag is not None, f"{name} has no meta description"
+            assert tag["content"].strip() not in ("", site_description.strip()), (
+                f"{name} has no description of its own: give it `description:` front matter"
+            )
+            descriptions[name] = tag["content"]
+    assert len(set(descriptions.values())) == len(descriptions), "two pages share a description"
+
+
+def test_every_internal_link_and_anchor_resolves(build, report):
+    links = check_site(build.site, site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"))
+    report.append(
+        f"links: {links.checked} internal links, anchors and files resolve; "
+        f"{len(links.external)} external links listed by scripts/check_links.py, not fetched"
+    )
+    assert links.broken == []
+
+
+def test_link_check_catches_missing_pages_anchors_and_tab_labels(tmp_path, capsys):
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "index.html").write_text('<h2 id="setup">Setup</h2><input id="__tabbed_1_1">')
+    (tmp_path / "index.html").write_text(
+        '<a href="guide/#setup">ok</a> <a href="guide/#__tabbed_1_1">tab</a> <a href="guide/#gone">x</a>'
+        ' <a href="nowhere/">x</a> <label for="__tabbed_9_1">x</label> <a href="https://flask.palletsprojects.com/">x</a>'
+        ' <link rel="canonical" href="https://example.org/docs/guide/#setup">'
+    )
+    links = check_site(tmp_path, site_url="https://example.org/docs/")
+    assert sorted(links.broken) == [
+        "index.html: guide/#gone -> no #gone on that page",
+        "index.html: label for missing id #__tabbed_9_1",
+        "index.html: nowhere/ -> no such file",
+    ]
+    assert set(links.external) == {"https://flask.palletsprojects.com/"}
+    assert check_links([str(tmp_path)]) == 1
+    assert "BROKEN" in capsys.readouterr().out
 
 
 def test_every_snippet_file_is_included_by_a_page():

@@ -1,6 +1,8 @@
 """Build the site the way CI does, and take a census of the code blocks in the built pages."""
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -9,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -33,6 +36,11 @@ SECTION_MARKER = re.compile(r"--8<-- \[(start|end):\w+\]")
 INCLUDE = re.compile(r'--8<-- "([^"]+?)(?::[\w-]+)?"')
 
 
+def mkdocs_config() -> dict:
+    """mkdocs.yml as MkDocs reads it (environment variables and plugins resolved)."""
+    return load_config(str(ROOT / "mkdocs.yml"))
+
+
 @dataclass
 class Build:
     returncode: int
@@ -41,17 +49,59 @@ class Build:
     site: Path
 
 
-def build_site(site_dir: Path) -> Build:
+def _run_build(command: list[str], project: Path, site_dir: Path, environment: dict[str, str]) -> Build:
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
+        command,
+        cwd=project,
+        env={**os.environ, **environment},
         capture_output=True,
         text=True,
         timeout=120,
     )
     seconds = time.perf_counter() - started
     return Build(result.returncode, result.stdout + result.stderr, seconds, site_dir)
+
+
+def build_site(site_dir: Path, project: Path = ROOT, **environment: str) -> Build:
+    """`mkdocs build --strict` of `project` (the repository or a copy) into `site_dir`."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
+    return _run_build(command, project, site_dir, environment)
+
+
+def build_with_zensical(project: Path) -> Build:
+    """`zensical build --strict` of a copy of the project, into its site/ (Zensical has no --site-dir)."""
+    command = [sys.executable, "-m", "zensical", "build", "--strict"]
+    return _run_build(command, project, project / "site", {})
+
+
+# Not part of a copy: history, environments, build output and caches.
+NOT_COPIED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "node_modules",
+    "site",
+    ".cache",
+    "__pycache__",
+    ".hypothesis",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".coverage*",
+)
+
+
+def copy_project(destination: Path) -> Path:
+    """The working tree without its git history, as in a downloaded archive."""
+    shutil.copytree(ROOT, destination, ignore=NOT_COPIED)
+    return destination
+
+
+def read_pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Every HTML page of a built site, by its path in the site."""
+    return {
+        page.relative_to(site).as_posix(): BeautifulSoup(page.read_text(), "html.parser")
+        for page in site.rglob("*.html")
+    }
 
 
 def _normalize(code: str) -> list[str]:
@@ -128,3 +178,28 @@ def included_files() -> set[Path]:
         for match in INCLUDE.finditer(page.read_text()):
             included.add((SNIPPETS / match.group(1)).resolve())
     return included
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    title: str
+    lines: tuple[str, ...]
+
+
+def tab_sets(soup: BeautifulSoup) -> list[list[tuple[str, list[CodeBlock]]]]:
+    """Each tabbed set on a page: its tabs, as (label, the code blocks under it)."""
+    sets = []
+    for tabbed_set in soup.select("div.tabbed-set"):
+        labels = [label.get_text() for label in tabbed_set.select(":scope > div.tabbed-labels > label")]
+        blocks = tabbed_set.select(":scope > div.tabbed-content > div.tabbed-block")
+        tabs = []
+        for label, block in zip(labels, blocks, strict=True):
+            codes = []
+            for code in block.select("div.highlight"):
+                title = code.select_one(":scope > span.filename")
+                codes.append(
+                    CodeBlock(title.get_text() if title else "", tuple(_normalize(code.pre.get_text())))
+                )
+            tabs.append((label, codes))
+        sets.append(tabs)
+    return sets

@@ -1,0 +1,139 @@
+"""Run Lighthouse over the built site and print each page's four category scores and its weight.
+
+Builds the site, serves it on 127.0.0.1 and audits every page (or the pages
+named) with the pinned npm package `lighthouse` driving Debian's Chromium.
+Lighthouse's default settings apply: a mobile device with simulated
+throttling. The weight is Lighthouse's total byte weight; the local server
+does not compress, so it is the uncompressed size of everything the page
+loads.
+
+    python scripts/lighthouse.py                         # every page
+    python scripts/lighthouse.py "" topics/routing/      # the home page and one topic page
+    python scripts/lighthouse.py --json scores.json      # also write the figures as JSON
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.built_site import CHROMIUM, CHROMIUM_FLAGS, page_paths, served_site  # noqa: E402
+
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+SETUP_HINTS = {
+    "lighthouse": f"{LIGHTHOUSE.relative_to(ROOT)} is missing: run `npm ci` in the repository root",
+    "chromium": f"{CHROMIUM} is missing: `sudo apt-get install chromium`, or set CHROME_PATH",
+    "node": "Node.js is missing: `sudo apt-get install nodejs npm` (Lighthouse 12 runs on Node.js 20)",
+}
+
+
+def missing_tools() -> list[str]:
+    """Setup hints for whatever the audit needs and this machine lacks."""
+    return [
+        SETUP_HINTS[name]
+        for name, present in [
+            ("node", shutil.which("node") is not None),
+            ("lighthouse", LIGHTHOUSE.exists()),
+            ("chromium", CHROMIUM.exists()),
+        ]
+        if not present
+    ]
+
+
+def audit(url: str, desktop: bool = False) -> dict:
+    """One page's category scores (0-100) and total byte weight (KiB)."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=stdout",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={' '.join(['--headless=new', *CHROMIUM_FLAGS])}",
+        *(["--preset=desktop"] if desktop else []),
+    ]
+    env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=180)
+    if result.returncode != 0:
+        raise RuntimeError(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+    report = json.loads(result.stdout)
+    scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+    failed = {
+        name: [
+            ref["id"]
+            for ref in report["categories"][name]["auditRefs"]
+            if ref["weight"] and (report["audits"][ref["id"]]["score"] or 0) < 1
+        ]
+        for name in CATEGORIES
+    }
+    weight = report["audits"]["total-byte-weight"]["numericValue"] / 1024
+    return {"scores": scores, "kib": round(weight, 1), "audits_below_full_score": failed}
+
+
+def table(results: dict[str, dict]) -> str:
+    lines = [
+        "| Page | Performance | Accessibility | Best practices | SEO | KiB |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for page, result in results.items():
+        scores = " | ".join(str(result["scores"][name]) for name in CATEGORIES)
+        lines.append(f"| /{page} | {scores} | {result['kib']:.0f} |")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "pages",
+        nargs="*",
+        help='pages as paths below the site\'s address ("" is the home page); default: all',
+    )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument(
+        "--desktop",
+        action="store_true",
+        help="audit as a desktop browser (default: Lighthouse's mobile settings)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if problems := missing_tools():
+        print("error: cannot run Lighthouse:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 1
+    with (
+        tempfile.TemporaryDirectory(prefix="lighthouse-site-") as scratch,
+        served_site(Path(scratch)) as address,
+    ):
+        known = page_paths(Path(scratch))
+        unknown = [page for page in args.pages if page not in known]
+        if unknown:
+            print(
+                f"error: no such page: {', '.join(map(repr, unknown))}; pages are: {known}", file=sys.stderr
+            )
+            return 2
+        results = {}
+        for page in args.pages or known:
+            print(f"auditing /{page} ...", file=sys.stderr, flush=True)
+            results[page] = audit(address + page, args.desktop)
+    print(table(results))
+    for page, result in results.items():
+        below = {name: ids for name, ids in result["audits_below_full_score"].items() if ids}
+        if below:
+            print(f"/{page}: audits below full score: {below}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

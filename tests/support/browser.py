@@ -1,0 +1,109 @@
+"""Drive Debian's Chromium with Playwright over the built site, and watch what every page does.
+
+Playwright's own browser download does not work on these machines, so the
+tests launch /usr/bin/chromium (or CHROME_PATH). Without it the browser tests
+skip with one line saying how to enable them; CI sets REQUIRE_BROWSER=1, which
+turns that skip into a failure.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from scripts.built_site import CHROMIUM
+
+from .paths import DOCS
+
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+HOW_TO_ENABLE = (
+    f"browser tests need Chromium at {CHROMIUM}: `sudo apt-get install chromium` (or set CHROME_PATH); "
+    "REQUIRE_BROWSER=1 makes a missing browser a failure"
+)
+SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's palette scheme
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        (pytest.fail if REQUIRED else pytest.skip)(HOW_TO_ENABLE)
+
+
+def page_paths_from_sources() -> list[str]:
+    """The pages the site must have: docs/index.md -> "", docs/topics/routing.md -> "topics/routing/"."""
+    paths = []
+    for source in DOCS.rglob("*.md"):
+        relative = source.relative_to(DOCS)
+        if relative.parts[0] == "data":  # included tables, not pages (exclude_docs)
+            continue
+        stem = relative.with_suffix("").as_posix()
+        paths.append("" if stem == "index" else stem.removesuffix("/index") + "/")
+    return sorted(paths)
+
+
+@dataclass
+class Watch:
+    """Everything a page did that a reader would not want: errors, failed loads, requests to other hosts.
+
+    Requests to any other host are recorded and aborted, so a test never
+    reaches the network and a single one fails the page.
+    """
+
+    origin: str
+    problems: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
+
+    def attach(self, context) -> None:
+        context.on("request", lambda request: self.requested.append(request.url))
+        context.route("**/*", self._route)
+        context.on("console", self._console)
+        context.on("requestfailed", self._failed)
+        context.on("response", self._response)
+        context.on("page", lambda page: page.on("pageerror", self._page_error))
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith((self.origin, "data:", "blob:")):
+            route.continue_()
+        else:
+            self.problems.append(f"request to another host: {url}")
+            route.abort()
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def _failed(self, request) -> None:
+        if request.url.startswith(self.origin):
+            self.problems.append(f"failed request: {request.url} ({request.failure})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _page_error(self, error) -> None:
+        self.problems.append(f"uncaught exception: {error}")
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
+    response = Axe().run(page).response
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def tab_choices(page) -> list[list[str]]:
+    """For every tab set on the page, its labels with the chosen one first."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.tabbed-set')].map(set => {
+            const inputs = [...set.querySelectorAll(':scope > input')];
+            const label = input => set.querySelector(`label[for="${input.id}"]`).innerText.trim();
+            const chosen = inputs.find(input => input.checked);
+            return [label(chosen), ...inputs.filter(input => input !== chosen).map(label)];
+        })"""
+    )

@@ -1,0 +1,243 @@
+"""The built site in a real browser: what a reader clicks works, every page is clean and accessible.
+
+Each page is loaded in Debian's Chromium from a local server, in both color
+schemes and on a phone-sized screen. A page fails on any console error,
+failed request or request to another host (those are aborted, so a Google
+Fonts link or a CDN script fails here), and on any serious or critical axe-core
+finding. The interaction tests click through linked tabs, the copy button,
+search, the theme toggle and the phone navigation drawer.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import sync_playwright
+
+from scripts.built_site import CHROMIUM, CHROMIUM_FLAGS, page_paths, served_site
+from support.browser import (
+    SCHEMES,
+    Watch,
+    page_paths_from_sources,
+    require_chromium,
+    serious_violations,
+    tab_choices,
+)
+from support.paths import SNIPPETS
+from support.site import SECTION_MARKER
+
+PAGES = page_paths_from_sources()
+PHONE = {"width": 375, "height": 812}
+TOPIC = "topics/routing/"  # a page with many tab pairs
+NEXT_TOPIC = "topics/requests-and-errors/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("browser-site")
+    with served_site(directory) as address:
+        yield directory, address
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def visit(browser, site):
+    """Open a page of the site in a fresh browser context; return the page and what it was seen doing."""
+    contexts = []
+
+    def open_page(path: str, color_scheme: str = "light", **options):
+        context = browser.new_context(color_scheme=color_scheme, **options)
+        contexts.append(context)
+        watch = Watch(origin=site[1])
+        watch.attach(context)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.goto(site[1] + path, wait_until="networkidle")
+        return page, watch
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def wait_for(page, condition: str, what: str, timeout: float = 5000) -> None:
+    """Wait until the JavaScript `condition` holds; fail saying `what` did not happen."""
+    try:
+        page.wait_for_function(condition, timeout=timeout)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{what} did not happen within {timeout / 1000:.0f} s")
+
+
+def scheme(page) -> str:
+    return page.locator("body").get_attribute("data-md-color-scheme")
+
+
+def follow_nav_link(page, path: str) -> None:
+    """Click the link to `path` in the navigation, as a reader would, and wait for the new page."""
+    page.locator(f'nav.md-nav--primary a.md-nav__link[href$="{path}"]').first.click()
+    page.wait_for_url(f"**/{path}")
+    page.wait_for_load_state("networkidle")
+
+
+def test_the_browser_visits_every_built_page(site):
+    assert page_paths(site[0]) == PAGES
+
+
+@pytest.mark.parametrize("color_scheme", SCHEMES)
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_clean_and_accessible(visit, path, color_scheme):
+    page, watch = visit(path, color_scheme)
+    assert scheme(page) == SCHEMES[color_scheme]
+    assert serious_violations(page) == []
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_a_phone_screen(visit, path):
+    page, watch = visit(path, viewport=PHONE)
+    page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert page_width <= screen_width, "the page scrolls sideways"
+    # A code block wider than the screen must scroll inside itself.
+    overflowing = page.evaluate(
+        """[...document.querySelectorAll('pre > code')]
+            .filter(code => code.scrollWidth > code.clientWidth)
+            .map(code => getComputedStyle(code).overflowX)"""
+    )
+    assert set(overflowing) <= {"auto", "scroll"}
+    assert watch.problems == []
+
+
+def test_wide_code_scrolls_inside_its_block_on_a_phone(visit):
+    page, _ = visit(TOPIC, viewport=PHONE)
+    wide = page.locator("pre > code").first
+    assert wide.evaluate("code => code.scrollWidth > code.clientWidth"), (
+        "expected a code block wider than 375 px"
+    )
+    wide.evaluate("code => { code.scrollLeft = 100; }")
+    assert wide.evaluate("code => code.scrollLeft") > 0
+    assert page.evaluate("window.scrollX") == 0
+
+
+def test_navigation_drawer_opens_on_a_phone(visit):
+    page, watch = visit(TOPIC, viewport=PHONE)
+    link = page.locator(f'nav.md-nav--primary a.md-nav__link[href$="{NEXT_TOPIC}"]').first
+    assert not link.is_visible() or link.bounding_box()["x"] < 0, "the drawer is open before it is asked for"
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    wait_for(page, "document.getElementById('__drawer').checked", "opening the drawer")
+    # The drawer opens on the current page's section, which lists the next topic.
+    link.wait_for(state="visible")
+    page.wait_for_timeout(400)  # the drawer slides in
+    box = link.bounding_box()
+    assert box is not None and 0 <= box["x"] < PHONE["width"]
+    link.click()
+    page.wait_for_url(f"**/{NEXT_TOPIC}")
+    assert watch.problems == []
+
+
+def test_choosing_flask_switches_every_tab_pair_and_sticks(visit):
+    page, watch = visit(TOPIC)
+    pairs = [choice for choice in tab_choices(page) if "Flask" in choice]
+    assert len(pairs) >= 3 and all(choice[0] == "FastAPI" for choice in pairs)
+
+    page.locator(".tabbed-labels label", has_text="Flask").first.click()
+    everywhere_flask = """() => [...document.querySelectorAll('.tabbed-set')]
+        .map(set => set.querySelector(':scope > input:checked'))
+        .map(input => document.querySelector(`label[for="${input.id}"]`).innerText.trim())
+        .every(label => label === 'Flask' || !['FastAPI'].includes(label))"""
+    wait_for(page, everywhere_flask, "every tab pair switching to Flask")
+    assert all(choice[0] == "Flask" for choice in tab_choices(page) if "Flask" in choice)
+
+    page.evaluate("window.stillTheSameDocument = true")
+    follow_nav_link(page, NEXT_TOPIC)
+    assert page.evaluate("window.stillTheSameDocument === true"), "instant navigation did not handle the link"
+    wait_for(page, everywhere_flask, "Flask staying chosen after instant navigation")
+
+    page.reload(wait_until="networkidle")
+    wait_for(page, everywhere_flask, "Flask staying chosen after a reload")
+    assert watch.problems == []
+
+
+def shown_text(snippet: Path) -> str:
+    """A snippet file as the page shows it: section markers dropped."""
+    lines = snippet.read_text().splitlines()
+    return "\n".join(line for line in lines if not SECTION_MARKER.search(line))
+
+
+def test_copy_button_copies_exactly_the_snippet_file(visit):
+    snippet = SNIPPETS / "hello" / "fastapi_app.py"
+    page, watch = visit("ease-of-use/", permissions=["clipboard-read", "clipboard-write"])
+    block = page.locator(
+        ".highlight", has=page.locator(".filename", has_text="snippets/hello/fastapi_app.py")
+    )
+    block.first.hover()
+    block.first.locator('button[data-md-type="copy"]').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.rstrip("\n") == shown_text(snippet).rstrip("\n")
+    assert watch.problems == []
+
+
+def test_search_index_is_downloaded_only_when_search_is_used(visit):
+    page, watch = visit("")
+    follow_nav_link(page, "decision-guide/")
+    assert not [url for url in watch.requested if url.endswith("/search/search_index.json")]
+    with page.expect_request("**/search/search_index.json"):
+        page.locator("input.md-search__input").click()
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("query", ["BackgroundTasks", "Pydantic"])
+def test_search_finds_and_opens_the_right_section(visit, query):
+    page, watch = visit("")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query)
+    # The first result shown that leads to a section rather than to the top of a page.
+    first = page.locator('.md-search-result__item a[href*="#"]:visible').first
+    first.wait_for()
+    target = urlsplit(first.get_attribute("href"))
+    first.click()
+    page.wait_for_url(
+        lambda url: urlsplit(url).path == target.path and urlsplit(url).fragment == target.fragment
+    )
+    fragment = urlsplit(page.url).fragment
+    page.locator(f'[id="{fragment}"]').wait_for(state="attached")
+    section_text = page.evaluate(
+        """id => {
+            const heading = document.getElementById(id);
+            let text = heading.innerText, node = heading.nextElementSibling;
+            while (node && !/^H[1-6]$/.test(node.tagName)) {
+                text += node.innerText;
+                node = node.nextElementSibling;
+            }
+            return text;
+        }""",
+        fragment,
+    )
+    assert query.lower() in section_text.lower()
+    assert watch.problems == []
+
+
+def test_theme_toggle_works_and_persists_across_pages(visit, site):
+    page, watch = visit("")
+    assert scheme(page) == "default"
+    page.locator("form[data-md-component=palette] label:visible").click()
+    wait_for(page, "document.body.dataset.mdColorScheme === 'slate'", "switching to the dark scheme")
+
+    follow_nav_link(page, "decision-guide/")
+    assert scheme(page) == "slate"
+    page.goto(site[1] + NEXT_TOPIC, wait_until="networkidle")
+    assert scheme(page) == "slate"
+    page.reload(wait_until="networkidle")
+    assert scheme(page) == "slate"
+
+    page.locator("form[data-md-component=palette] label:visible").click()
+    wait_for(page, "document.body.dataset.mdColorScheme === 'default'", "switching back to the light scheme")
+    assert watch.problems == []

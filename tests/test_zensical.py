@@ -1,0 +1,61 @@
+"""Zensical, Material for MkDocs' successor, builds this site from mkdocs.yml with the same content.
+
+Material for MkDocs reaches end of life on 2027-05-05; Zensical (same team)
+reads mkdocs.yml. This test builds a copy of the project with the pinned
+Zensical and compares it with the MkDocs build: the same pages, the same
+FastAPI/Flask tab pairs holding the same code, the same text. Two things
+differ, by design, because Zensical runs neither MkDocs hooks nor plugins it
+does not support:
+
+- the "Examples tested with ..." line (scripts/site_hooks.py, a MkDocs hook);
+- the "Last update" date (mkdocs-git-revision-date-localized-plugin).
+
+Both are removed before comparing; everything else must match.
+"""
+
+import copy
+import difflib
+
+import pytest
+
+from support.site import build_with_zensical, copy_project, read_pages, tab_sets
+
+# What only MkDocs adds: the hook's versions line, the git date plugin's aside.
+MKDOCS_ONLY = ["p.tested-versions", "aside.md-source-file"]
+
+
+@pytest.fixture(scope="module")
+def zensical_pages(tmp_path_factory, report):
+    project = copy_project(tmp_path_factory.mktemp("zensical") / "checkout")
+    build = build_with_zensical(project)
+    assert build.returncode == 0, build.output
+    report.append(f"zensical build --strict: {build.seconds:.2f} s")
+    return read_pages(build.site)
+
+
+def article_text(soup) -> list[str]:
+    article = copy.copy(soup.select_one("article"))  # the pages are shared: leave them whole
+    for selector in MKDOCS_ONLY:
+        for tag in article.select(selector):
+            tag.decompose()
+    return article.get_text("\n", strip=True).splitlines()
+
+
+def test_zensical_builds_every_page(pages, zensical_pages):
+    assert set(pages) - set(zensical_pages) == set()
+
+
+def test_every_tab_pair_holds_the_same_code(pages, zensical_pages):
+    compared = 0
+    for name, soup in pages.items():
+        mkdocs_tabs = tab_sets(soup)
+        assert tab_sets(zensical_pages[name]) == mkdocs_tabs, name
+        compared += len(mkdocs_tabs)
+    assert compared > 0
+
+
+def test_every_page_has_the_same_text_but_for_the_mkdocs_only_parts(pages, zensical_pages):
+    for name, soup in pages.items():
+        mkdocs, zensical = article_text(soup), article_text(zensical_pages[name])
+        diff = "\n".join(difflib.unified_diff(mkdocs, zensical, "mkdocs", "zensical", lineterm="", n=1))
+        assert mkdocs == zensical, f"{name}:\n{diff}"
