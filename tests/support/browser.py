@@ -75,7 +75,10 @@ class Watch:
             self.problems.append(f"console error: {message.text} ({message.location.get('url')})")
 
     def _failed(self, request) -> None:
-        if request.url.startswith(self.origin):
+        # A load the browser drops itself because the page moved on (the favicon,
+        # when a test navigates at once) is not a failure; a missing file is an
+        # HTTP error, which _response records.
+        if request.url.startswith(self.origin) and request.failure != "net::ERR_ABORTED":
             self.problems.append(f"failed request: {request.url} ({request.failure})")
 
     def _response(self, response) -> None:
