@@ -25,9 +25,16 @@ SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Mater
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def require_chromium() -> None:
+def unavailable(message: str, report: list[str]) -> None:
+    """Skip, or fail under REQUIRE_BROWSER=1; either way say once, in the site report, what is missing."""
+    if message not in report:
+        report.append(message)
+    (pytest.fail if REQUIRED else pytest.skip)(message)
+
+
+def require_chromium(report: list[str]) -> None:
     if not CHROMIUM.exists():
-        (pytest.fail if REQUIRED else pytest.skip)(HOW_TO_ENABLE)
+        unavailable(HOW_TO_ENABLE, report)
 
 
 def page_paths_from_sources() -> list[str]:
