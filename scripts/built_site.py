@@ -49,13 +49,18 @@ class StaticFiles:
         ]
 
 
+def mkdocs_build_command(site_dir: Path) -> list[str]:
+    """The strict build, as CI, the tests and this module run it (from the project's root)."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
+
+
 class BuildFailed(RuntimeError):
     """mkdocs build --strict failed; the message holds its output."""
 
 
 def build(site_dir: Path, site_url: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        mkdocs_build_command(site_dir),
         cwd=ROOT,
         env={**os.environ, "SITE_URL": site_url},
         capture_output=True,

@@ -8,7 +8,6 @@ finding. The interaction tests click through linked tabs, the copy button,
 search, the theme toggle and the phone navigation drawer.
 """
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,7 +24,7 @@ from support.browser import (
     tab_choices,
 )
 from support.paths import SNIPPETS
-from support.site import SECTION_MARKER
+from support.site import shown_text
 
 PAGES = page_paths_from_sources()
 PHONE = {"width": 375, "height": 812}
@@ -164,12 +163,6 @@ def test_choosing_flask_switches_every_tab_pair_and_sticks(visit):
     page.reload(wait_until="networkidle")
     wait_for(page, everywhere_flask, "Flask staying chosen after a reload")
     assert watch.problems == []
-
-
-def shown_text(snippet: Path) -> str:
-    """A snippet file as the page shows it: section markers dropped."""
-    lines = snippet.read_text().splitlines()
-    return "\n".join(line for line in lines if not SECTION_MARKER.search(line))
 
 
 def test_copy_button_copies_exactly_the_snippet_file(visit):

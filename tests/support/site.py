@@ -15,6 +15,8 @@ from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from scripts.built_site import mkdocs_build_command
+
 from .inline_examples import inline_examples
 from .paths import DOCS, ROOT, SNIPPETS
 
@@ -65,8 +67,7 @@ def _run_build(command: list[str], project: Path, site_dir: Path, environment: d
 
 def build_site(site_dir: Path, project: Path = ROOT, **environment: str) -> Build:
     """`mkdocs build --strict` of `project` (the repository or a copy) into `site_dir`."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
-    return _run_build(command, project, site_dir, environment)
+    return _run_build(mkdocs_build_command(site_dir), project, site_dir, environment)
 
 
 def build_with_zensical(project: Path) -> Build:
@@ -118,14 +119,19 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return any(haystack[start : start + width] == needle for start in range(len(haystack) - width + 1))
 
 
+def shown_text(snippet: Path) -> str:
+    """A snippet file as a page shows it: section markers dropped."""
+    lines = snippet.read_text().splitlines()
+    return "\n".join(line for line in lines if not SECTION_MARKER.search(line))
+
+
 def snippet_texts() -> list[list[str]]:
-    """Every file under snippets/, as a page would show it (section markers dropped)."""
-    texts = []
-    for path in SNIPPETS.rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
-            lines = [line for line in path.read_text().splitlines() if not SECTION_MARKER.search(line)]
-            texts.append(_normalize("\n".join(lines)))
-    return texts
+    """Every file under snippets/, as a page would show it."""
+    return [
+        _normalize(shown_text(path))
+        for path in SNIPPETS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
 
 
 @dataclass
