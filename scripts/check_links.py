@@ -52,7 +52,9 @@ def ids_of(soup: BeautifulSoup) -> set[str]:
 
 
 def check_site(site: Path, site_url: str | None = None) -> LinkReport:
+    """Check a built site; links to `site_url`, or to absolute paths under its path, are internal."""
     report = LinkReport()
+    site_path = urlsplit(site_url).path if site_url else "/"
     soups = {html: BeautifulSoup(html.read_text(), "html.parser") for html in sorted(site.rglob("*.html"))}
     ids = {html: ids_of(soup) for html, soup in soups.items()}
     for html, soup in soups.items():
@@ -64,9 +66,11 @@ def check_site(site: Path, site_url: str | None = None) -> LinkReport:
                 report.broken.append(f"{name}: label for missing id #{label['for']}")
         for tag_name, attribute in ATTRIBUTES.items():
             for tag in soup.find_all(tag_name, attrs={attribute: True}):
-                link = tag[attribute]
+                link = shown = tag[attribute]
                 if site_url and link.startswith(site_url):
                     link = LOCAL + link.removeprefix(site_url)
+                elif link.startswith(site_path) and site_path != "/":  # as in 404.html under a subpath
+                    link = LOCAL + link.removeprefix(site_path)
                 absolute = urljoin(here, link)
                 parts = urlsplit(absolute)
                 if parts.scheme in {"mailto", "tel", "data", "javascript"}:
@@ -77,11 +81,11 @@ def check_site(site: Path, site_url: str | None = None) -> LinkReport:
                 report.checked += 1
                 target = target_file(site, parts.path)
                 if target is None:
-                    report.broken.append(f"{name}: {link} -> no such file")
+                    report.broken.append(f"{name}: {shown} -> no such file")
                 elif (
                     parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids[target]
                 ):
-                    report.broken.append(f"{name}: {link} -> no #{parts.fragment} on that page")
+                    report.broken.append(f"{name}: {shown} -> no #{parts.fragment} on that page")
     return report
 
 

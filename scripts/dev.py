@@ -1,9 +1,18 @@
-"""Set up the pinned environment, then serve the site or run the whole test suite.
+"""Set up the pinned environment, then serve the site or run the test suite.
 
 This is the README's Quickstart: `python3.11 scripts/dev.py serve` and
 `python3.11 scripts/dev.py test`. Both create .venv on first use and rebuild it
 from scratch whenever requirements.txt or the Python running this script
 changes, so what passes here is what passes on a fresh machine.
+
+`test` runs everything (what CI runs); `test --quick` is the edit loop and
+`test --topic NAME` checks one topic end to end (tests/conftest.py says what
+each selects). Once set up, this process replaces itself with mkdocs or
+pytest, so a signal that stops the command stops the server or the tests too.
+
+It uses only the standard library: it runs on the system Python before .venv
+exists, which is why the repository root is found here and not imported from
+scripts/paths.py.
 """
 
 import argparse
@@ -14,8 +23,9 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import NoReturn
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # see the docstring
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / "requirements.sha256"
@@ -59,14 +69,44 @@ def ensure_node_tools() -> None:
     NODE_STAMP.write_text(wanted)
 
 
-def serve(extra: list[str]) -> int:
-    command = [str(venv_bin("mkdocs")), "serve", "--dev-addr", ADDRESS, *extra]
-    return subprocess.call(command, cwd=ROOT)
+def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """requirements.txt as {distribution name, lowercase: version}."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("==", 1)
+            pins[name.strip().lower()] = version.strip()
+    return pins
 
 
-def test(extra: list[str]) -> int:
-    ensure_node_tools()
-    return subprocess.call([str(venv_bin("python")), "-m", "pytest", *extra], cwd=ROOT)
+def serve_command(extra: list[str]) -> list[str]:
+    return [str(venv_bin("mkdocs")), "serve", "--dev-addr", ADDRESS, *extra]
+
+
+def pytest_command(options: argparse.Namespace, extra: list[str], python: str | None = None) -> list[str]:
+    """pytest with coverage of snippets/ (or of the one topic's folder under --topic), and the selection."""
+    if options.topic is not None:
+        selection = ["--topic", options.topic, f"--cov=snippets/{options.topic}"]
+    else:
+        selection = ["--cov", *(["--quick"] if options.quick else [])]
+    return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]
+
+
+def replace_process(command: list[str]) -> NoReturn:
+    """Become `command`: signals sent to this process then reach it, and nothing is left orphaned."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)
+
+
+def serve(options: argparse.Namespace, extra: list[str]) -> NoReturn:
+    replace_process(serve_command(extra))
+
+
+def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
+    if not (options.quick or options.topic):  # only the full run audits with Lighthouse
+        ensure_node_tools()
+    replace_process(pytest_command(options, extra))
 
 
 COMMANDS = {"serve": serve, "test": test}
@@ -80,17 +120,37 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument(
         "command", choices=COMMANDS, help=f"serve: the site at http://{ADDRESS}; test: the whole suite"
     )
-    return parser.parse_known_args(argv)
+    selection = parser.add_mutually_exclusive_group()
+    selection.add_argument(
+        "--quick",
+        action="store_true",
+        help="test: the edit loop (in process: contracts, tables, a little generated input, the built "
+        "site, lint, coverage); no real servers, browser, benchmark or scaffold",
+    )
+    selection.add_argument(
+        "--topic",
+        metavar="NAME",
+        help="test: one topic end to end (snippets/NAME), with the site checks and coverage of that topic",
+    )
+    options, extra = parser.parse_known_args(argv)
+    if options.command != "test" and (options.quick or options.topic):
+        parser.error("--quick and --topic go with the test command")
+    if options.topic is not None and not (ROOT / "snippets" / options.topic).is_dir():
+        topics = sorted(path.parent.name for path in (ROOT / "snippets").glob("*/__init__.py"))
+        parser.error(
+            f"--topic {options.topic}: there is no snippets/{options.topic}/; topics are: {', '.join(topics)}"
+        )
+    return options, extra
 
 
-def main(argv: list[str]) -> int:
-    args, extra = parse_args(argv)
+def main(argv: list[str]) -> NoReturn:
+    options, extra = parse_args(argv)
     if sys.version_info < (3, 11):  # noqa: UP036 - this check is for people running an older python
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     try:
         ensure_environment()
         os.chdir(ROOT)
-        return COMMANDS[args.command](extra)
+        COMMANDS[options.command](options, extra)
     except subprocess.CalledProcessError as error:
         sys.exit(
             f"Setting up failed: {' '.join(error.cmd)} exited with {error.returncode}; see its output above."
@@ -98,4 +158,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])

@@ -7,45 +7,26 @@ throttling. The weight is Lighthouse's total byte weight; the local server
 does not compress, so it is the uncompressed size of everything the page
 loads.
 
-    python scripts/lighthouse.py                         # every page
-    python scripts/lighthouse.py "" topics/routing/      # the home page and one topic page
-    python scripts/lighthouse.py --json scores.json      # also write the figures as JSON
+    python -m scripts.lighthouse                         # every page
+    python -m scripts.lighthouse "" topics/routing/      # the home page and one topic page
+    python -m scripts.lighthouse --json scores.json      # also write the figures as JSON
+
+The test suite audits two pages of its own build with `audit()` and `table()`.
 """
 
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scripts.built_site import built_pages, served_site
+from scripts.tools import CHROMIUM, CHROMIUM_FLAGS, LIGHTHOUSE, missing
 
-from scripts.built_site import CHROMIUM, CHROMIUM_FLAGS, page_paths, served_site  # noqa: E402
-
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-SETUP_HINTS = {
-    "lighthouse": f"{LIGHTHOUSE.relative_to(ROOT)} is missing: run `npm ci` in the repository root",
-    "chromium": f"{CHROMIUM} is missing: `sudo apt-get install chromium`, or set CHROME_PATH",
-    "node": "Node.js is missing: `sudo apt-get install nodejs npm` (Lighthouse 12 runs on Node.js 20)",
-}
-
-
-def missing_tools() -> list[str]:
-    """Setup hints for whatever the audit needs and this machine lacks."""
-    return [
-        SETUP_HINTS[name]
-        for name, present in [
-            ("node", shutil.which("node") is not None),
-            ("lighthouse", LIGHTHOUSE.exists()),
-            ("chromium", CHROMIUM.exists()),
-        ]
-        if not present
-    ]
+NEEDS = ("node", "lighthouse", "chromium")
 
 
 def audit(url: str, desktop: bool = False) -> dict:
@@ -107,14 +88,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    if problems := missing_tools():
+    if problems := missing(*NEEDS):
         print("error: cannot run Lighthouse:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 1
     with (
         tempfile.TemporaryDirectory(prefix="lighthouse-site-") as scratch,
-        served_site(Path(scratch)) as address,
+        served_site(Path(scratch)) as build,
     ):
-        known = page_paths(Path(scratch))
+        address = build.address
+        known = built_pages(build.site)
         unknown = [page for page in args.pages if page not in known]
         if unknown:
             print(

@@ -22,7 +22,11 @@ import sys
 from pathlib import Path
 from string import Template
 
-ROOT = Path(__file__).resolve().parent.parent
+try:  # imported as part of the project (the tests)
+    from scripts.dev import ROOT, pinned_requirements
+except ModuleNotFoundError:  # run as scripts/new_topic.py, on the system Python, before .venv exists
+    from dev import ROOT, pinned_requirements
+
 MKDOCS_YML = ROOT / "mkdocs.yml"
 NAME = re.compile(r"[a-z][a-z0-9_]*")
 # Titles go into YAML (nav, front matter), a Markdown heading and a Python
@@ -31,8 +35,10 @@ TITLE_PUNCTUATION = set(" ,.'()/&+-?!")
 MAX_TITLE = 60  # keeps the page's description under 160 characters
 NAV_SECTION = "Topics"
 
+# A neutral skeleton: one endpoint that returns the query parameter `value`,
+# so nothing in it needs renaming before the topic's own example replaces it.
 FASTAPI_APP = Template('''\
-"""$title on FastAPI: the query parameter is a function argument, with its default in the signature."""
+"""$title on FastAPI. Replace this example with the topic's own, and say here why it is written so."""
 
 from fastapi import FastAPI
 
@@ -40,12 +46,12 @@ app = FastAPI()
 
 
 @app.get("/$name")
-def greet(name: str = "world"):
-    return {"message": f"Hello, {name}!"}
+def read_value(value: str = "default"):
+    return {"value": value}
 ''')
 
 FLASK_APP = Template('''\
-"""$title on Flask: the query parameter is read from request.args, with its default given there."""
+"""$title on Flask. Replace this example with the topic's own, and say here why it is written so."""
 
 from flask import Flask, request
 
@@ -53,27 +59,27 @@ app = Flask(__name__)
 
 
 @app.get("/$name")
-def greet():
-    name = request.args.get("name", "world")
-    return {"message": f"Hello, {name}!"}
+def read_value():
+    return {"value": request.args.get("value", "default")}
 ''')
 
-REQUEST = Template("GET /$name?name=Ada HTTP/1.1\n")
+CASE = "example"
+REQUEST = Template("GET /$name?value=1 HTTP/1.1\n")
 
 RESPONSE = """\
 HTTP/1.1 200
 content-type: application/json
 
 {
-  "message": "Hello, Ada!"
+  "value": "1"
 }
 """
 
 BAD_INPUT = Template("""\
 | Case | Request | FastAPI | Flask |
 |---|---|--:|--:|
-| a name | `GET /$name?name=Ada` | 200 | 200 |
-| no name | `GET /$name` | 200 | 200 |
+| a value | `GET /$name?value=1` | 200 | 200 |
+| no value | `GET /$name` | 200 | 200 |
 | another method | `POST /$name` | 405 | 405 |
 | an unknown path | `GET /nowhere` | 404 | 404 |
 """)
@@ -92,11 +98,11 @@ from support.apps import topic_apps
 from support.clients import in_process_client
 
 
-@pytest.mark.parametrize("query", ["", "?name=Ada", "?name=", "?name=Zo%C3%AB"])
+@pytest.mark.parametrize("query", ["", "?value=1", "?value=", "?value=Zo%C3%AB"])
 def test_both_frameworks_give_the_same_answer(query):
     answers = []
     for app in topic_apps("$name"):
-        response = in_process_client(app).get(f"/${name}{query}")
+        response = in_process_client(app).get(f"/$name{query}")
         answers.append((response.status_code, response.json()))
     assert len(answers) == 2
     assert answers[0] == answers[1]
@@ -109,9 +115,10 @@ description: "$title in FastAPI and in Flask side by side; every example is run 
 
 # $title
 
-Both apps answer `GET /$name` with a greeting for the `name` in the query
-string, or for "world" when there is none. FastAPI takes the parameter from
-the function's signature; Flask reads it from `request.args`.
+Replace this paragraph with the answer to the page's question, for a reader
+arriving from a search: what holds in each framework, for which versions.
+Until then, both apps answer `GET /$name` with the query parameter `value`,
+or "default" without one.
 
 === "FastAPI"
 
@@ -120,11 +127,11 @@ the function's signature; Flask reads it from `request.args`.
     ```
 
     ```http title="FastAPI: request"
-    --8<-- "$name/http/greet.request.http"
+    --8<-- "$name/http/$case.request.http"
     ```
 
     ```http title="FastAPI: response"
-    --8<-- "$name/http/greet.fastapi.http"
+    --8<-- "$name/http/$case.fastapi.http"
     ```
 
 === "Flask"
@@ -134,15 +141,14 @@ the function's signature; Flask reads it from `request.args`.
     ```
 
     ```http title="Flask: request"
-    --8<-- "$name/http/greet.request.http"
+    --8<-- "$name/http/$case.request.http"
     ```
 
     ```http title="Flask: response"
-    --8<-- "$name/http/greet.flask.http"
+    --8<-- "$name/http/$case.flask.http"
     ```
 
-The tests send both apps each of these requests; the table is what they
-answered.
+What each app answers to other requests:
 
 --8<-- "$name/bad_input.md"
 """)
@@ -158,13 +164,9 @@ def page_name(name: str) -> str:
 
 def taken_module_names() -> set[str]:
     """Distributions pinned in requirements.txt, as import names would spell them."""
-    names = set()
     requirements = ROOT / "requirements.txt"
-    if requirements.exists():
-        for line in requirements.read_text().splitlines():
-            if "==" in line and not line.startswith("#"):
-                names.add(line.split("==", 1)[0].strip().lower().replace("-", "_").replace(".", "_"))
-    return names
+    pins = pinned_requirements(requirements) if requirements.exists() else {}
+    return {name.replace("-", "_").replace(".", "_") for name in pins}
 
 
 def name_problem(name: str) -> str | None:
@@ -204,9 +206,19 @@ def title_problem(title: str) -> str | None:
     return None
 
 
+# Plain YAML scalars that a YAML 1.1 reader (PyYAML, so MkDocs) reads as
+# something other than text: booleans, null and numbers.
+NOT_TEXT_IN_YAML = re.compile(
+    r"(?i:y|n|yes|no|true|false|on|off|null|~)"
+    r"|[-+]?(\d[\d_]*(\.[\d_]*)?([eE][-+]?\d+)?|\.\d[\d_]*([eE][-+]?\d+)?|0x[\da-fA-F_]+|0o?[0-7_]+)"
+    r"|[-+]?\.(?i:inf|nan)"
+)
+
+
 def nav_entry(title: str, page: str) -> str:
-    """`- "Title": topics/page.md`: double quotes keep titles such as Yes or 1.0 strings in YAML."""
-    return f'- "{title}": topics/{page}.md'
+    """`- Title: topics/page.md`, as the other entries are written; quoted where YAML would not read text."""
+    shown = f'"{title}"' if NOT_TEXT_IN_YAML.fullmatch(title) else title
+    return f"- {shown}: topics/{page}.md"
 
 
 def nav_titles(config: str) -> set[str]:
@@ -238,15 +250,15 @@ def add_to_nav(config: str, title: str, page: str) -> str:
 
 def planned_files(name: str, title: str) -> dict[Path, str]:
     """Every new file and its text, relative to the repository root."""
-    fields = {"name": name, "title": title}
+    fields = {"name": name, "title": title, "case": CASE}
     snippets = Path("snippets") / name
     return {
         snippets / "__init__.py": "",
         snippets / "fastapi_app.py": FASTAPI_APP.substitute(fields),
         snippets / "flask_app.py": FLASK_APP.substitute(fields),
-        snippets / "http" / "greet.request.http": REQUEST.substitute(fields),
-        snippets / "http" / "greet.fastapi.http": RESPONSE,
-        snippets / "http" / "greet.flask.http": RESPONSE,
+        snippets / "http" / f"{CASE}.request.http": REQUEST.substitute(fields),
+        snippets / "http" / f"{CASE}.fastapi.http": RESPONSE,
+        snippets / "http" / f"{CASE}.flask.http": RESPONSE,
         snippets / "bad_input.md": BAD_INPUT.substitute(fields),
         Path("tests") / f"test_{name}.py": TEST_MODULE.substitute(fields),
         Path("docs") / "topics" / f"{page_name(name)}.md": PAGE.substitute(fields),

@@ -14,34 +14,21 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
-from scripts.built_site import CHROMIUM, CHROMIUM_FLAGS, page_paths, served_site
-from support.browser import (
-    SCHEMES,
-    Watch,
-    page_paths_from_sources,
-    require_chromium,
-    serious_violations,
-    tab_choices,
-)
+from scripts.built_site import site_pages
+from scripts.tools import CHROMIUM, CHROMIUM_FLAGS
+from support.browser import COLOUR_RULES, SCHEMES, Watch, serious_violations, tab_choices
 from support.paths import SNIPPETS
 from support.site import shown_text
 
-PAGES = page_paths_from_sources()
+PAGES = site_pages()
 PHONE = {"width": 375, "height": 812}
 TOPIC = "topics/routing/"  # a page with many tab pairs
 NEXT_TOPIC = "topics/requests-and-errors/"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("browser-site")
-    with served_site(directory) as address:
-        yield directory, address
-
-
-@pytest.fixture(scope="module")
-def browser(report):
-    require_chromium(report)
+def browser(require_tools):
+    require_tools("chromium")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield chromium
@@ -49,18 +36,18 @@ def browser(report):
 
 
 @pytest.fixture
-def visit(browser, site):
+def visit(browser, build):
     """Open a page of the site in a fresh browser context; return the page and what it was seen doing."""
     contexts = []
 
     def open_page(path: str, color_scheme: str = "light", **options):
         context = browser.new_context(color_scheme=color_scheme, **options)
         contexts.append(context)
-        watch = Watch(origin=site[1])
+        watch = Watch(origin=build.address)
         watch.attach(context)
         context.set_default_timeout(10_000)
         page = context.new_page()
-        page.goto(site[1] + path, wait_until="networkidle")
+        page.goto(build.address + path, wait_until="networkidle")
         return page, watch
 
     yield open_page
@@ -87,24 +74,22 @@ def follow_nav_link(page, path: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_the_browser_visits_every_built_page(site):
-    assert page_paths(site[0]) == PAGES
-
-
-@pytest.mark.parametrize("color_scheme", SCHEMES)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_is_clean_and_accessible(visit, path, color_scheme):
-    page, watch = visit(path, color_scheme)
-    assert scheme(page) == SCHEMES[color_scheme]
-    assert serious_violations(page) == []
-    assert watch.problems == []
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_page_fits_a_phone_screen(visit, path):
-    page, watch = visit(path, viewport=PHONE)
+def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(visit, path):
+    """One load per page: axe in the light scheme, then, switched with the toggle, in the dark one,
+    then the layout at phone width. Any console error or failed request on the way fails the page."""
+    page, watch = visit(path, "light")
+    assert scheme(page) == SCHEMES["light"]
+    assert serious_violations(page) == [], "light scheme"
+    page.locator("form[data-md-component=palette] label:visible").click()
+    wait_for(
+        page, f"document.body.dataset.mdColorScheme === '{SCHEMES['dark']}'", "switching to the dark scheme"
+    )
+    # The schemes differ only in colour, so the dark pass runs axe's colour rules.
+    assert serious_violations(page, COLOUR_RULES) == [], "dark scheme"
+    page.set_viewport_size(PHONE)
     page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert page_width <= screen_width, "the page scrolls sideways"
+    assert page_width <= screen_width, "the page scrolls sideways on a phone"
     # A code block wider than the screen must scroll inside itself.
     overflowing = page.evaluate(
         """[...document.querySelectorAll('pre > code')]
@@ -112,6 +97,13 @@ def test_page_fits_a_phone_screen(visit, path):
             .map(code => getComputedStyle(code).overflowX)"""
     )
     assert set(overflowing) <= {"auto", "scroll"}
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("color_scheme", SCHEMES)
+def test_the_systems_colour_scheme_chooses_the_sites(visit, color_scheme):
+    page, watch = visit("", color_scheme)
+    assert scheme(page) == SCHEMES[color_scheme]
     assert watch.problems == []
 
 
@@ -218,7 +210,7 @@ def test_search_finds_and_opens_the_right_section(visit, query):
     assert watch.problems == []
 
 
-def test_theme_toggle_works_and_persists_across_pages(visit, site):
+def test_theme_toggle_works_and_persists_across_pages(visit, build):
     page, watch = visit("")
     assert scheme(page) == "default"
     page.locator("form[data-md-component=palette] label:visible").click()
@@ -226,7 +218,7 @@ def test_theme_toggle_works_and_persists_across_pages(visit, site):
 
     follow_nav_link(page, "decision-guide/")
     assert scheme(page) == "slate"
-    page.goto(site[1] + NEXT_TOPIC, wait_until="networkidle")
+    page.goto(build.address + NEXT_TOPIC, wait_until="networkidle")
     assert scheme(page) == "slate"
     page.reload(wait_until="networkidle")
     assert scheme(page) == "slate"

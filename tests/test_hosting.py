@@ -1,10 +1,12 @@
-"""The site as the deploy builds it: at a subpath, from a checkout, for readers and for LLMs.
+"""The site as the deploy builds it: at a subpath, for readers and for LLMs.
 
 The deploy (.github/workflows/docs.yml) sets SITE_URL to the Pages address,
 which for a project site has a path (/<repository>/), and REPO_URL to the
-repository. This module builds a copy of the project without its git history
-(as an archive or a brand-new page would be) the same way, and checks what
-hosting adds: "Edit this page", llms.txt, the last-update date, the 404 page.
+repository. The run's one build (tests/conftest.py) is made and served the
+same way, and this module checks what hosting adds: "Edit this page",
+llms.txt, the last-update date, the 404 page. A copy without git history (an
+archive) is built and checked by tests/test_new_topic.py, whose copy has none:
+there every page shows the build date.
 """
 
 import subprocess
@@ -13,25 +15,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from scripts.built_site import site_pages
 from support.paths import DOCS, ROOT
-from support.site import build_site, copy_project, read_pages, tab_sets
+from support.site import REPO_URL, tab_sets
 
-SITE_URL = "https://example.github.io/fastapi-vs-flask/"
-REPO_URL = "https://github.com/example/fastapi-vs-flask"
-SITE_PATH = urlsplit(SITE_URL).path
-
-
-@pytest.fixture(scope="module")
-def hosted(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("project") / "checkout")
-    build = build_site(project / "site", project, SITE_URL=SITE_URL, REPO_URL=REPO_URL)
-    assert build.returncode == 0, build.output
-    return build
+# The built file of every page but 404.html: "index.html", "topics/routing/index.html", ...
+CONTENT_PAGES = [f"{path}index.html" for path in site_pages()]
 
 
 @pytest.fixture(scope="module")
-def hosted_pages(hosted):
-    return read_pages(hosted.site)
+def site_path(build) -> str:
+    """The path the site is served under: "/fastapi-vs-flask/"."""
+    return urlsplit(build.address).path
 
 
 def source_of(page: str) -> str:
@@ -40,37 +35,28 @@ def source_of(page: str) -> str:
     return f"{folder}.md" if folder else "index.md"
 
 
-def content_pages(pages: dict) -> list[str]:
-    return sorted(name for name in pages if name != "404.html")
-
-
-def test_a_copy_without_git_history_builds_strictly(hosted):
-    assert not (hosted.site.parent / ".git").exists()
-    assert "Documentation built" in hosted.output
-
-
-def test_every_page_has_an_edit_button_to_its_source(hosted_pages):
-    for name in content_pages(hosted_pages):
-        button = hosted_pages[name].select_one("a.md-content__button[rel=edit]")
+def test_every_page_has_an_edit_button_to_its_source(pages):
+    for name in CONTENT_PAGES:
+        button = pages[name].select_one("a.md-content__button[rel=edit]")
         assert button is not None, f"{name} has no edit button"
         assert (DOCS / source_of(name)).is_file(), name
         assert button["href"] == f"{REPO_URL}/edit/main/docs/{source_of(name)}"
 
 
-def test_no_page_asks_github_for_repository_facts(hosted_pages):
+def test_no_page_asks_github_for_repository_facts(pages):
     """Material fetches stars and forks from GitHub's API for a source link marked as its component."""
-    for name, soup in hosted_pages.items():
+    for name, soup in pages.items():
         assert soup.select_one("a.md-source") is not None, name
         assert soup.select_one('[data-md-component="source"]') is None, name
 
 
-def test_llms_txt_links_a_markdown_version_of_every_page(hosted, hosted_pages):
-    listed = (hosted.site / "llms.txt").read_text()
-    for name in content_pages(hosted_pages):
+def test_llms_txt_links_a_markdown_version_of_every_page(build, pages):
+    listed = (build.site / "llms.txt").read_text()
+    for name in CONTENT_PAGES:
         markdown = name.removesuffix(".html") + ".md"
-        assert f"]({SITE_URL}{markdown})" in listed, f"llms.txt does not list {name}"
-        assert (hosted.site / markdown).is_file(), markdown
-    assert (hosted.site / "llms-full.txt").stat().st_size > len(listed)
+        assert f"]({build.address}{markdown})" in listed, f"llms.txt does not list {name}"
+        assert (build.site / markdown).is_file(), markdown
+    assert (build.site / "llms-full.txt").stat().st_size > len(listed)
 
 
 def fenced_blocks(markdown: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -86,13 +72,13 @@ def fenced_blocks(markdown: str) -> list[tuple[str, tuple[str, ...]]]:
     return blocks
 
 
-def test_every_tabbed_block_keeps_its_framework_in_the_llms_markdown(hosted, hosted_pages):
+def test_every_tabbed_block_keeps_its_framework_in_the_llms_markdown(build, pages):
     """llms.txt drops the tab labels; each block's title, which names the framework, must stay."""
     checked = 0
-    for name in content_pages(hosted_pages):
-        markdown = (hosted.site / (name.removesuffix(".html") + ".md")).read_text()
+    for name in CONTENT_PAGES:
+        markdown = (build.site / (name.removesuffix(".html") + ".md")).read_text()
         blocks = fenced_blocks(markdown)
-        for tabs in tab_sets(hosted_pages[name]):
+        for tabs in tab_sets(pages[name]):
             for label, codes in tabs:
                 for code in codes:
                     assert code.title.startswith(f"{label}: "), f"{name}: {code.title!r} under {label}"
@@ -117,7 +103,7 @@ def build_dates() -> set[str]:
 
 
 def test_every_page_shows_the_date_of_its_last_commit(pages):
-    for name in content_pages(pages):
+    for name in CONTENT_PAGES:
         log = subprocess.run(
             ["git", "log", "-1", "--format=%at", "--", f"docs/{source_of(name)}"],
             cwd=ROOT,
@@ -125,7 +111,8 @@ def test_every_page_shows_the_date_of_its_last_commit(pages):
             text=True,
         )
         # A page not committed yet, or a copy of the project that is not a
-        # git repository (log fails), shows the build date.
+        # git repository (log fails, as in tests/test_new_topic.py's copy),
+        # shows the build date.
         last_commit = log.stdout.strip() if log.returncode == 0 else ""
         expected = (
             {long_date(datetime.fromtimestamp(int(last_commit), UTC))} if last_commit else build_dates()
@@ -133,28 +120,23 @@ def test_every_page_shows_the_date_of_its_last_commit(pages):
         assert shown_date(pages[name]) in expected, name
 
 
-def test_without_git_history_pages_show_the_build_date(hosted_pages):
-    for name in content_pages(hosted_pages):
-        assert shown_date(hosted_pages[name]) in build_dates(), name
-
-
-def test_the_404_page_helps_and_its_links_work_under_the_subpath(hosted, hosted_pages):
+def test_the_404_page_helps_and_its_links_work_under_the_subpath(build, pages, site_path):
     """A server answers 404.html at any depth, so its links must be absolute, under the site's path."""
-    soup = hosted_pages["404.html"]
+    soup = pages["404.html"]
     article = soup.select_one("article")
     assert "Page not found" in article.h1.get_text()
     assert "Search" in article.get_text()
     links = {a["href"] for a in article.select("a[href]")}
-    assert f"{SITE_PATH}." in links, "no link home"
-    for name in content_pages(hosted_pages):
+    assert f"{site_path}." in links, "no link home"
+    for name in CONTENT_PAGES:
         if name != "index.html":
-            assert SITE_PATH + name.removesuffix("index.html") in links, f"404.html does not link {name}"
+            assert site_path + name.removesuffix("index.html") in links, f"404.html does not link {name}"
     for tag in soup.select("[href], [src]"):
         url = tag.get("href") or tag.get("src")
         if url.startswith(("http:", "https:", "#", "data:")):
             continue
-        assert url.startswith(SITE_PATH), f"404.html links {url}, outside {SITE_PATH}"
-        target = hosted.site / url.removeprefix(SITE_PATH).split("#")[0]
+        assert url.startswith(site_path), f"404.html links {url}, outside {site_path}"
+        target = build.site / url.removeprefix(site_path).split("#")[0]
         if target.is_dir():
             target = target / "index.html"
         assert target.is_file(), f"404.html links {url}, which the site does not have"

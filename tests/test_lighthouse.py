@@ -1,19 +1,13 @@
 """Lighthouse on the home page and a topic page: accessibility, best practices, SEO, weight budget.
 
-scripts/lighthouse.py audits every page and prints the table; this test runs
-it on two pages. The performance score is printed, not asserted: it depends
-on how busy the machine is.
+The audits run on the run's one build (tests/conftest.py), with the same code
+scripts/lighthouse.py uses to audit every page. The performance score is
+printed, not asserted: it depends on how busy the machine is.
 """
-
-import json
-import subprocess
-import sys
 
 import pytest
 
-from scripts.lighthouse import missing_tools
-from support.browser import unavailable
-from support.paths import ROOT
+from scripts.lighthouse import NEEDS, audit, table
 
 PAGES = ["", "topics/routing/"]
 MIN_SCORE = 95
@@ -21,20 +15,11 @@ HOME_BUDGET_KIB = 350
 
 
 @pytest.fixture(scope="module")
-def audits(tmp_path_factory, report):
-    if problems := missing_tools():
-        unavailable("Lighthouse tests: " + "; ".join(problems), report)
-    output = tmp_path_factory.mktemp("lighthouse") / "scores.json"
-    result = subprocess.run(
-        [sys.executable, "scripts/lighthouse.py", *PAGES, "--json", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    report.extend(["Lighthouse (scripts/lighthouse.py):", *result.stdout.splitlines()])
-    return json.loads(output.read_text())
+def audits(build, require_tools, report):
+    require_tools(*NEEDS)
+    results = {page: audit(build.address + page) for page in PAGES}
+    report.extend(["Lighthouse (scripts/lighthouse.py's audit):", *table(results).splitlines()])
+    return results
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,30 +1,20 @@
-"""scripts/new_topic.py: a scaffolded topic passes the suite as generated, and bad input changes nothing.
+"""scripts/new_topic.py: a scaffolded topic passes its checks as generated, and bad input changes nothing.
 
-The scaffold runs in a copy of the repository (the files git tracks or would
-track, without .venv), and the suite then runs in that copy with this
-interpreter, so the copy is tested exactly as a fresh clone would be. The copy
-runs every test module except:
-
-- tests/test_bench.py: it drives wrk against the benchmark's own two apps and
-  never looks at topics, and it is the slowest module;
-- tests/test_browser*.py and tests/test_lighthouse.py: they need Chromium,
-  and the copy has no node_modules for Lighthouse (CI's REQUIRE_BROWSER=1
-  would turn that into a failure); the suite's own run already drives the
-  browser over every page;
-- this module, which would recurse.
-
-Everything that is parametrised over topics or checks the site runs: the
-contracts in process and over sockets, generated input, the strict build and
-its census, ruff, the scripts' --help, and the new tests/test_demo.py. The
-other topics' modules run too, because the coverage gate (100% of snippets/)
-counts lines their own tests cover; they take seconds.
+The scaffold runs in a copy of the project (the files a commit would hold,
+without .venv or git history), and `scripts/dev.py test --topic NAME` then
+runs there with this interpreter, exactly as a contributor would run it: the
+new topic's test module, the generic runners for that topic (contracts in
+process and over real sockets, generated input), the site checks (strict build,
+census, every file included, hosting, lint) and coverage of the new topic's
+folder. The copy has no git history, so its build also proves that such a
+copy builds and that every page then shows the build date.
 """
 
+import argparse
 import fnmatch
 import itertools
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -34,9 +24,9 @@ import pytest
 import yaml
 
 from scripts import new_topic
+from scripts.dev import pytest_command
 from support.paths import ROOT
-
-NOT_RUN_IN_THE_COPY = ("test_bench.py", "test_browser*.py", "test_lighthouse.py", Path(__file__).name)
+from support.site import copy_project
 
 
 def free_name() -> str:
@@ -52,35 +42,12 @@ NAME = free_name()
 TITLE = NAME.replace("_", " ").capitalize()  # "Demo", "Demo 2", ...
 
 
-def copy_repository(target: Path) -> Path:
-    """The files a commit of the working tree would hold (tracked or not ignored), copied to target."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout
-    for name in sorted(set(listed.decode().split("\0")) - {""}):
-        source = ROOT / name
-        if source.is_file():  # a tracked file deleted in the working tree is left out
-            destination = target / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)
-    return target
-
-
 def files_in(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
-
-
-def scaffold(copy: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "scripts/new_topic.py", *args], cwd=copy, capture_output=True, text=True, timeout=30
-    )
 
 
 def clean_environment() -> dict[str, str]:
@@ -92,36 +59,67 @@ def clean_environment() -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def pristine_copy(tmp_path_factory) -> Path:
-    return copy_repository(tmp_path_factory.mktemp("pristine"))
-
-
-@pytest.mark.timeout(900)
-def test_a_scaffolded_topic_passes_the_suite_as_generated(tmp_path):
-    copy = copy_repository(tmp_path / "repo")
-    result = scaffold(copy, NAME, TITLE)
-    assert result.returncode == 0, result.stderr
-    modules = sorted(
-        path.relative_to(copy).as_posix()
-        for path in (copy / "tests").glob("test_*.py")
-        if not any(path.match(pattern) for pattern in NOT_RUN_IN_THE_COPY)
-    )
-    assert f"tests/test_{NAME}.py" in modules
-    report = tmp_path / "report.xml"
-    suite = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *modules],
+@pytest.mark.timeout(300)
+def test_a_scaffolded_topic_passes_its_checks_as_generated(tmp_path):
+    copy = copy_project(tmp_path / "repo")
+    scaffolded = subprocess.run(
+        [sys.executable, "scripts/new_topic.py", NAME, TITLE],
         cwd=copy,
-        env=clean_environment(),
         capture_output=True,
         text=True,
-        timeout=840,
+        timeout=30,
+    )
+    assert scaffolded.returncode == 0, scaffolded.stderr
+    report = tmp_path / "report.xml"
+    options = argparse.Namespace(topic=NAME, quick=False)
+    command = pytest_command(
+        options, ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"], sys.executable
+    )
+    suite = subprocess.run(
+        command, cwd=copy, env=clean_environment(), capture_output=True, text=True, timeout=280
     )
     assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-2000:]
+    assert f"snippets/{NAME}/fastapi_app.py" in suite.stdout, "no coverage line for the new topic"
     ran = [f"{case.get('classname')}::{case.get('name')}" for case in ET.parse(report).iter("testcase")]
     # The generic runners found the new topic, not only its own module.
     for runner in (f"test_{NAME}", "test_contracts", "test_real_servers", "test_robustness"):
         assert any(runner in test and NAME in test for test in ran), f"{runner} ran nothing of {NAME}"
+    for site_check in (
+        "test_strict_build_passes",
+        "test_census_finds_no_untested_block",
+        "test_every_snippet_file_is_included_by_a_page",
+        "test_every_page_shows_the_date_of_its_last_commit",
+        "test_ruff",
+    ):
+        assert any(site_check in test for test in ran), f"{site_check} did not run in the copy"
+
+
+def use_as_repository(monkeypatch, copy: Path) -> Path:
+    """Make new_topic (imported here) take `copy` for the repository."""
+    monkeypatch.setattr(new_topic, "ROOT", copy)
+    monkeypatch.setattr(new_topic, "MKDOCS_YML", copy / "mkdocs.yml")
+    return copy
+
+
+@pytest.fixture(scope="module")
+def shared_copy(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("pristine") / "repo")
+
+
+@pytest.fixture
+def pristine_copy(shared_copy, monkeypatch) -> Path:
+    """A copy of the project for scaffolds that must change nothing (each test checks that it did not)."""
+    return use_as_repository(monkeypatch, shared_copy)
+
+
+def scaffold_in_process(capsys, *args: str) -> tuple[int, str, str]:
+    """new_topic.main(args) as the command line would run it: (exit status, stdout, stderr)."""
+    try:
+        status = new_topic.main(list(args))
+    except SystemExit as exit_:
+        status = exit_.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
 
 
 BAD_ARGUMENTS = [
@@ -149,26 +147,25 @@ BAD_ARGUMENTS = [
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_ARGUMENTS, ids=repr)
-def test_bad_arguments_are_refused_and_change_nothing(pristine_copy, args, message):
+def test_bad_arguments_are_refused_and_change_nothing(pristine_copy, capsys, args, message):
     before = files_in(pristine_copy)
-    result = scaffold(pristine_copy, *args)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    status, out, err = scaffold_in_process(capsys, *args)
+    assert status == 2
+    assert message in err
+    assert out == ""
     assert files_in(pristine_copy) == before
 
 
-def test_a_nav_without_topics_is_an_error_that_changes_nothing(tmp_path):
-    copy = copy_repository(tmp_path / "repo")
-    config = copy / "mkdocs.yml"
+def test_a_nav_without_topics_is_an_error_that_changes_nothing(tmp_path, monkeypatch, capsys):
+    pristine_copy = use_as_repository(monkeypatch, copy_project(tmp_path / "repo"))
+    config = pristine_copy / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - Topics:\n", "  - Subjects:\n"))
-    before = files_in(copy)
-    result = scaffold(copy, NAME, TITLE)
-    assert result.returncode == 1
-    assert "no nav section '- Topics:'" in result.stderr
-    assert "nothing was changed" in result.stderr
-    assert files_in(copy) == before
+    before = files_in(pristine_copy)
+    status, _, err = scaffold_in_process(capsys, NAME, TITLE)
+    assert status == 1
+    assert "no nav section '- Topics:'" in err
+    assert "nothing was changed" in err
+    assert files_in(pristine_copy) == before
 
 
 def test_a_failed_write_removes_what_was_written(tmp_path, monkeypatch):
@@ -193,7 +190,7 @@ def test_accepted_titles_stay_strings_in_the_nav(title):
 def test_the_nav_entry_goes_last_under_topics():
     config = (ROOT / "mkdocs.yml").read_text()
     lines = new_topic.add_to_nav(config, TITLE, "page").splitlines()
-    added = lines.index(f'      - "{TITLE}": topics/page.md')
+    added = lines.index(f"      - {TITLE}: topics/page.md")
     assert lines[added - 1].startswith("      - ") and lines[added - 1].endswith(".md")
     assert lines[:added] + lines[added + 1 :] == config.splitlines()
     assert not lines[added + 1].startswith("      ")  # the next nav section

@@ -2,23 +2,29 @@
 
 import importlib.metadata
 import inspect
-import os
 import re
 import sys
 
 import flask
 
+from scripts.built_site import built_pages, site_pages
 from scripts.check_links import check_site
 from scripts.check_links import main as check_links
+from scripts.dev import pinned_requirements
 from scripts.site_hooks import TESTED_PACKAGES
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
-from support.site import included_files, mkdocs_config, take_census
+from support.site import included_files, mkdocs_config, tab_sets, take_census
 from support.tables import BAD_INPUT_TABLE
 
 
 def test_strict_build_passes(build):
-    assert build.returncode == 0, build.output
+    assert build.succeeded, build.output
+
+
+def test_the_build_has_exactly_the_pages_the_tests_visit(build):
+    """site_pages() reads the pages from docs/ so tests can be parametrised before the build."""
+    assert built_pages(build.site) == site_pages()
 
 
 def test_sitemap_lists_every_page(build, pages):
@@ -30,7 +36,7 @@ def test_sitemap_lists_every_page(build, pages):
 
 
 def test_census_finds_no_untested_block(build, pages, report):
-    census = take_census(build.site)
+    census = take_census(pages)
     report.append(f"code block census: {census}")
     print(census)
     assert census.counts["snippet"] > 0
@@ -41,17 +47,15 @@ def test_every_example_sits_in_its_frameworks_tab(pages):
     """Tab sets are FastAPI/Flask pairs, and each snippet module is shown in its framework's tab."""
     shown_apps = set()
     for name, soup in pages.items():
-        for tabbed_set in soup.select("div.tabbed-set"):
-            labels = [label.get_text() for label in tabbed_set.select(":scope > div.tabbed-labels > label")]
+        for tabs in tab_sets(soup):
+            labels = [label for label, _ in tabs]
             assert labels == ["FastAPI", "Flask"], f"{name}: tabs {labels}"
-            blocks = tabbed_set.select(":scope > div.tabbed-content > div.tabbed-block")
-            for label, block in zip(labels, blocks, strict=True):
-                for code in block.select("div.highlight"):
+            for label, codes in tabs:
+                for code in codes:
                     # llms.txt drops tab labels, so each block's title names its framework.
-                    title = code.select_one(":scope > span.filename")
-                    assert title is not None, f"{name}: a block under {label} has no title"
-                    framework, _, shown = title.get_text().partition(": ")
-                    assert framework == label, f"{name}: block titled {title.get_text()!r} under {label}"
+                    assert code.title, f"{name}: a block under {label} has no title"
+                    framework, _, shown = code.title.partition(": ")
+                    assert framework == label, f"{name}: block titled {code.title!r} under {label}"
                     if shown.endswith("_app.py"):
                         assert shown.rsplit("/", 1)[-1].startswith(label.lower()), (
                             f"{name}: {shown} under {label}"
@@ -101,7 +105,7 @@ def test_every_page_has_a_description_of_its_own(pages):
 
 
 def test_every_internal_link_and_anchor_resolves(build, report):
-    links = check_site(build.site, site_url=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"))
+    links = check_site(build.site, site_url=build.address)
     report.append(
         f"links: {links.checked} internal links, anchors and files resolve; "
         f"{len(links.external)} external links listed by scripts/check_links.py, not fetched"
@@ -116,9 +120,11 @@ def test_link_check_catches_missing_pages_anchors_and_tab_labels(tmp_path, capsy
         '<a href="guide/#setup">ok</a> <a href="guide/#__tabbed_1_1">tab</a> <a href="guide/#gone">x</a>'
         ' <a href="nowhere/">x</a> <label for="__tabbed_9_1">x</label> <a href="https://flask.palletsprojects.com/">x</a>'
         ' <link rel="canonical" href="https://example.org/docs/guide/#setup">'
+        ' <a href="/docs/guide/#setup">under the subpath</a> <a href="/docs/gone/">x</a>'
     )
     links = check_site(tmp_path, site_url="https://example.org/docs/")
     assert sorted(links.broken) == [
+        "index.html: /docs/gone/ -> no such file",
         "index.html: guide/#gone -> no #gone on that page",
         "index.html: label for missing id #__tabbed_9_1",
         "index.html: nowhere/ -> no such file",
@@ -171,10 +177,7 @@ def test_every_page_shows_the_installed_versions(pages):
 
 
 def test_installed_versions_are_the_pinned_ones():
-    pins = dict(
-        line.split("==", 1) for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line
-    )
-    pins = {name.lower(): number for name, number in pins.items()}
+    pins = pinned_requirements()
     for name in TESTED_PACKAGES:
         assert pins[name.lower()] == importlib.metadata.version(name), name
 

@@ -1,52 +1,17 @@
 """Drive Debian's Chromium with Playwright over the built site, and watch what every page does.
 
 Playwright's own browser download does not work on these machines, so the
-tests launch /usr/bin/chromium (or CHROME_PATH). Without it the browser tests
-skip with one line saying how to enable them; CI sets REQUIRE_BROWSER=1, which
-turns that skip into a failure.
+tests launch /usr/bin/chromium (or CHROME_PATH; scripts/tools.py).
 """
 
-import os
 from dataclasses import dataclass, field
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from scripts.built_site import CHROMIUM
-
-from .paths import DOCS
-
-REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
-HOW_TO_ENABLE = (
-    f"browser tests need Chromium at {CHROMIUM}: `sudo apt-get install chromium` (or set CHROME_PATH); "
-    "REQUIRE_BROWSER=1 makes a missing browser a failure"
-)
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's palette scheme
 BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def unavailable(message: str, report: list[str]) -> None:
-    """Skip, or fail under REQUIRE_BROWSER=1; either way say once, in the site report, what is missing."""
-    if message not in report:
-        report.append(message)
-    (pytest.fail if REQUIRED else pytest.skip)(message)
-
-
-def require_chromium(report: list[str]) -> None:
-    if not CHROMIUM.exists():
-        unavailable(HOW_TO_ENABLE, report)
-
-
-def page_paths_from_sources() -> list[str]:
-    """The pages the site must have: docs/index.md -> "", docs/topics/routing.md -> "topics/routing/"."""
-    paths = []
-    for source in DOCS.rglob("*.md"):
-        relative = source.relative_to(DOCS)
-        if relative.parts[0] == "data":  # included tables, not pages (exclude_docs)
-            continue
-        stem = relative.with_suffix("").as_posix()
-        paths.append("" if stem == "index" else stem.removesuffix("/index") + "/")
-    return sorted(paths)
+# axe-core rules whose outcome depends on colours, the only thing a colour scheme changes.
+COLOUR_RULES = ("color-contrast", "link-in-text-block")  # the ones axe runs by default
 
 
 @dataclass
@@ -96,9 +61,12 @@ class Watch:
         self.problems.append(f"uncaught exception: {error}")
 
 
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now, one line each."""
-    response = Axe().run(page).response
+def serious_violations(page, rules: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (only `rules`, if given)."""
+    options = {"resultTypes": ["violations"]}  # the library's default: no list of what passed
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": list(rules)}
+    response = Axe().run(page, options=options).response
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])

@@ -1,8 +1,5 @@
-"""Where the project's parts live, so no test spells a path twice."""
+"""Where the project's parts live, so no test spells a path twice (defined once, in scripts/paths.py)."""
 
-from pathlib import Path
+from scripts.paths import DOCS, ROOT, SNIPPETS, TESTS
 
-ROOT = Path(__file__).resolve().parents[2]
-SNIPPETS = ROOT / "snippets"
-DOCS = ROOT / "docs"
-TESTS = ROOT / "tests"
+__all__ = ["DOCS", "ROOT", "SNIPPETS", "TESTS"]

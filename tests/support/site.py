@@ -1,11 +1,11 @@
-"""Build the site the way CI does, and take a census of the code blocks in the built pages."""
+"""What the tests read from the site: its configuration, a built page's tab sets, the census of code blocks.
 
-import os
+Running a build is scripts/built_site.py's job; this module reads what it made.
+"""
+
 import re
 import shutil
 import subprocess
-import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +14,6 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
-
-from scripts.built_site import mkdocs_build_command
 
 from .inline_examples import inline_examples
 from .paths import DOCS, ROOT, SNIPPETS
@@ -38,45 +36,42 @@ SECTION_MARKER = re.compile(r"--8<-- \[(start|end):\w+\]")
 INCLUDE = re.compile(r'--8<-- "([^"]+?)(?::[\w-]+)?"')
 
 
+# Where the run's one build is served, as GitHub Pages serves a project site:
+# under /<repository>/, with REPO_URL set as the deploy sets it.
+SITE_SUBPATH = "fastapi-vs-flask"
+REPO_URL = "https://github.com/example/fastapi-vs-flask"
+
+
 def mkdocs_config() -> dict:
     """mkdocs.yml as MkDocs reads it (environment variables and plugins resolved)."""
     return load_config(str(ROOT / "mkdocs.yml"))
 
 
-@dataclass
-class Build:
-    returncode: int
-    output: str
-    seconds: float
-    site: Path
+def copy_project(destination: Path) -> Path:
+    """The files a commit of the working tree would hold (tracked, or new and not ignored), without history.
 
-
-def _run_build(command: list[str], project: Path, site_dir: Path, environment: dict[str, str]) -> Build:
-    started = time.perf_counter()
-    result = subprocess.run(
-        command,
-        cwd=project,
-        env={**os.environ, **environment},
+    As a fresh clone or a downloaded archive has them: no .venv, no build
+    output, no caches. Outside a git repository (a copy of a copy), every file
+    but those.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
         capture_output=True,
-        text=True,
-        timeout=120,
     )
-    seconds = time.perf_counter() - started
-    return Build(result.returncode, result.stdout + result.stderr, seconds, site_dir)
+    if listed.returncode != 0:
+        shutil.copytree(ROOT, destination, ignore=NOT_COPIED)
+        return destination
+    for name in sorted(set(listed.stdout.decode().split("\0")) - {""}):
+        source = ROOT / name
+        if source.is_file():  # a tracked file deleted in the working tree is left out
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
 
 
-def build_site(site_dir: Path, project: Path = ROOT, **environment: str) -> Build:
-    """`mkdocs build --strict` of `project` (the repository or a copy) into `site_dir`."""
-    return _run_build(mkdocs_build_command(site_dir), project, site_dir, environment)
-
-
-def build_with_zensical(project: Path) -> Build:
-    """`zensical build --strict` of a copy of the project, into its site/ (Zensical has no --site-dir)."""
-    command = [sys.executable, "-m", "zensical", "build", "--strict"]
-    return _run_build(command, project, project / "site", {})
-
-
-# Not part of a copy: history, environments, build output and caches.
+# Outside git: what a copy leaves out (history, environments, build output, caches).
 NOT_COPIED = shutil.ignore_patterns(
     ".git",
     ".venv",
@@ -89,12 +84,6 @@ NOT_COPIED = shutil.ignore_patterns(
     ".ruff_cache",
     ".coverage*",
 )
-
-
-def copy_project(destination: Path) -> Path:
-    """The working tree without its git history, as in a downloaded archive."""
-    shutil.copytree(ROOT, destination, ignore=NOT_COPIED)
-    return destination
 
 
 def read_pages(site: Path) -> dict[str, BeautifulSoup]:
@@ -148,12 +137,12 @@ class Census:
         )
 
 
-def take_census(site: Path) -> Census:
+def take_census(pages: dict[str, BeautifulSoup]) -> Census:
+    """Sort every code block of the built pages by where it comes from (see Census)."""
     snippets = snippet_texts()
     inline = [_normalize(example.source) for example in inline_examples(DOCS)]
     census = Census()
-    for page in sorted(site.rglob("*.html")):
-        soup = BeautifulSoup(page.read_text(), "html.parser")
+    for name, soup in sorted(pages.items()):
         for pre in soup.select("article pre"):
             highlight = pre.find_parent("div", class_="highlight")
             classes = highlight.get("class", []) if highlight else []
@@ -170,7 +159,7 @@ def take_census(site: Path) -> Census:
             elif must_be_tested(language):
                 kind = "untested"
                 first = lines[0] if lines else ""
-                census.untested.append(f"{page.relative_to(site)}: {language} block starting {first!r}")
+                census.untested.append(f"{name}: {language} block starting {first!r}")
             else:
                 kind = "other"
             census.counts[kind] += 1
