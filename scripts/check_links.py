@@ -51,11 +51,21 @@ def ids_of(soup: BeautifulSoup) -> set[str]:
     }
 
 
-def check_site(site: Path, site_url: str | None = None) -> LinkReport:
-    """Check a built site; links to `site_url`, or to absolute paths under its path, are internal."""
+def check_site(
+    site: Path, site_url: str | None = None, pages: dict[str, BeautifulSoup] | None = None
+) -> LinkReport:
+    """Check a built site; links to `site_url`, or to absolute paths under its path, are internal.
+
+    `pages` ({path in the site: parsed page}) saves parsing them again when the caller has.
+    """
     report = LinkReport()
     site_path = urlsplit(site_url).path if site_url else "/"
-    soups = {html: BeautifulSoup(html.read_text(), "html.parser") for html in sorted(site.rglob("*.html"))}
+    if pages is None:
+        soups = {
+            html: BeautifulSoup(html.read_text(), "html.parser") for html in sorted(site.rglob("*.html"))
+        }
+    else:
+        soups = {site / name: soup for name, soup in sorted(pages.items())}
     ids = {html: ids_of(soup) for html, soup in soups.items()}
     for html, soup in soups.items():
         name = html.relative_to(site).as_posix()

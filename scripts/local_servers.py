@@ -3,8 +3,9 @@
 Each server gets a free loopback port and its own process group, so that
 stopping it also stops its workers; it also dies with the process that
 started it, even if that one is killed. `running_servers` starts several at
-once and stops them all however the block ends. A server is anything with a
-`command(port)` method returning the argument list to run.
+once and stops them all however the block ends. A server is anything
+hashable with a `command(port)` method returning the argument list to run; it
+may also have an `env` dict, variables it runs with on top of the batch's.
 """
 
 import contextlib
@@ -23,6 +24,8 @@ from typing import IO, Protocol
 HOST = "127.0.0.1"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 START_TIMEOUT = 20.0
+# Startups overlap but share the CPUs: a batch gets this much longer per server.
+START_TIMEOUT_PER_SERVER = 0.5
 STOP_TIMEOUT = 5.0
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +71,7 @@ def _start(server: ServerSpec, port: int, env: dict[str, str]) -> RunningServer:
     process = subprocess.Popen(
         server.command(port),
         cwd=ROOT,
-        env=env,
+        env={**env, **(getattr(server, "env", None) or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -77,14 +80,14 @@ def _start(server: ServerSpec, port: int, env: dict[str, str]) -> RunningServer:
     return RunningServer(server, port, process, log)
 
 
-def _wait_until_listening(running: RunningServer, deadline: float) -> None:
+def _wait_until_listening(running: RunningServer, deadline: float, timeout: float) -> None:
     while time.monotonic() < deadline:
         if running.process.poll() is not None:
             raise RuntimeError(f"{running.server} exited early:\n{running.output()}")
         with contextlib.suppress(OSError), socket.create_connection((HOST, running.port), timeout=0.5):
             return
         time.sleep(0.05)
-    raise TimeoutError(f"{running.server} did not listen on port {running.port} in {START_TIMEOUT} s")
+    raise TimeoutError(f"{running.server} did not listen on port {running.port} in {timeout:.0f} s")
 
 
 def _signal(running: RunningServer, signum: int) -> None:
@@ -107,16 +110,21 @@ def stop(running: RunningServer) -> None:
 def running_servers(
     servers: list[ServerSpec], env: dict[str, str] | None = None
 ) -> Iterator[dict[ServerSpec, RunningServer]]:
-    """Start every server at once (startup dominates), yield them, stop them all."""
+    """Start every server at once (startup dominates), yield them, stop them all.
+
+    All must listen within START_TIMEOUT, plus START_TIMEOUT_PER_SERVER for each
+    server of the batch, since they start on the same few cores.
+    """
     # Unbuffered, so a test can read what a server printed while it runs.
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     running: dict[ServerSpec, RunningServer] = {}
     try:
         for server, port in zip(servers, free_ports(len(servers)), strict=True):
             running[server] = _start(server, port, env)
-        deadline = time.monotonic() + START_TIMEOUT
+        timeout = START_TIMEOUT + START_TIMEOUT_PER_SERVER * len(servers)
+        deadline = time.monotonic() + timeout
         for each in running.values():
-            _wait_until_listening(each, deadline)
+            _wait_until_listening(each, deadline, timeout)
         yield running
     finally:
         # Ask all to stop first, so their shutdowns overlap; then wait for each.

@@ -1,18 +1,33 @@
-"""Settings every test shares: short simulated I/O, Hypothesis profiles, the closing report."""
+"""What every test shares: the tiers and selections, simulated I/O, Hypothesis profiles, the one site build.
+
+Tiers. Every test that needs more than this process (real servers, timings,
+Chromium, wrk, a copy of the project) carries a marker, applied here and
+nowhere else (`TIER_OF`). `--quick` leaves all of them out: what remains is the
+edit loop (in-process contracts and tables, generated input at a small
+Hypothesis profile, inline examples, the strict build with its census and link
+check, lint, and coverage of snippets/). `--topic NAME` runs everything about
+one topic plus the site checks. `scripts/dev.py test` with neither runs it all.
+"""
 
 import atexit
+import contextlib
 import importlib
 import os
 import shutil
 import signal
 import tempfile
+import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from support.site import build_site, read_pages
+from scripts.built_site import BUILD_TIMEOUT, BUILDS, Build, builds_summary, served_site
+from scripts.tools import missing, tools_required
+from support.apps import all_apps
+from support.site import REPO_URL, SITE_SUBPATH, read_pages
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "support.server_pool"]
 
 # The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same
 # behaviour. Set before any snippet is imported, and inherited by real servers.
@@ -31,9 +46,42 @@ settings.register_profile(
 )
 # In CI the same examples every run, so a red build is reproducible.
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
+# --quick and --topic: enough examples to catch a crash on an obvious input, in a second.
+settings.register_profile("quick", parent=settings.get_profile("default"), max_examples=15)
 # HYPOTHESIS_PROFILE=thorough digs deeper when a robust example changes.
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=3000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
+
+# marker -> what the tests carrying it need; --quick leaves them all out.
+TIERS = {
+    "servers": "start real servers (uvicorn, gunicorn, Flask's) on 127.0.0.1",
+    "timing": "time concurrent requests against real servers",
+    "browser": "drive Chromium (Playwright, axe-core, Lighthouse)",
+    "bench": "run the benchmark pipeline with wrk",
+    "slow": "build with Zensical, or run other programs for several seconds",
+    "scaffold": "scaffold a topic in a copy of the project and test it there",
+}
+# Which tests are in which tier: a module, or a module and a test name's start.
+TIER_OF = {
+    "test_real_servers.py": ["servers"],
+    "test_concurrency.py::test_scenario_runs_as_the_page_says": ["servers", "timing"],
+    "test_io_wait.py::test_article_examples_under_their_production_servers": ["servers", "timing"],
+    "test_websocket_echo.py::test_echo_under_the_production_server": ["servers"],
+    "test_background_tasks.py::test_when_the_slow_task_runs": ["servers", "timing"],
+    "test_deployment.py::test_command_serves_the_app": ["servers"],
+    "test_database.py::test_over_a_socket": ["servers"],
+    "test_bench.py": ["bench"],
+    "test_browser.py": ["browser"],
+    "test_lighthouse.py": ["browser"],
+    "test_zensical.py": ["slow"],
+    "test_pre_commit.py": ["slow"],
+    "test_workflows.py": ["slow"],
+    "test_scripts.py": ["slow"],
+    "test_inline_examples.py::test_a_failing_inline_example": ["slow"],
+    "test_new_topic.py::test_a_scaffolded_topic": ["scaffold"],
+}
+# Checks of the whole site that --topic runs too: a new page must build and be tested.
+SITE_CHECKS = ("test_site.py", "test_hosting.py", "test_lint.py")
+LEFT_OUT_OF_A_TOPIC = ("bench", "browser", "slow", "scaffold")
 
 REPORT_LINES = pytest.StashKey[list[str]]()
 
@@ -47,6 +95,87 @@ def _interrupt(signum, frame):
 signal.signal(signal.SIGTERM, _interrupt)
 
 
+def pytest_addoption(parser):
+    group = parser.getgroup("fastapi-vs-flask", "selections (see tests/conftest.py)")
+    group.addoption(
+        "--quick",
+        action="store_true",
+        help=f"the edit loop: leave out the tests marked {', '.join(TIERS)}",
+    )
+    group.addoption(
+        "--topic",
+        metavar="NAME",
+        help="one topic end to end (snippets/NAME): its contracts, tables, generated input, "
+        "real servers and test module, plus the site checks",
+    )
+
+
+def pytest_configure(config):
+    for marker, needs in TIERS.items():
+        config.addinivalue_line("markers", f"{marker}: tests that {needs}")
+    topic = config.getoption("topic")
+    if topic is not None and topic not in {app.topic for app in all_apps()}:
+        known = ", ".join(sorted({app.topic for app in all_apps()}))
+        raise pytest.UsageError(
+            f"--topic {topic}: there is no snippets/{topic}/ with apps; topics are: {known}"
+        )
+    if config.getoption("quick") or topic is not None:
+        profile = "quick"
+    else:
+        profile = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+    settings.load_profile(profile)
+
+
+def tiers_of(item) -> list[str]:
+    module = item.path.name
+    return [
+        tier
+        for key, tiers in TIER_OF.items()
+        if key == module or (key.startswith(f"{module}::") and item.name.startswith(key.split("::", 1)[1]))
+        for tier in tiers
+    ]
+
+
+def topics_of(item) -> set[str]:
+    """The topics a test is about: its module's, or those of the apps, exchanges or rows it is given."""
+    topics = set()
+    if item.path.name.startswith("test_") and item.path.stem.removeprefix("test_") in _TOPICS:
+        topics.add(item.path.stem.removeprefix("test_"))
+    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        for candidate in (value, getattr(value, "app", None)):
+            topic = getattr(candidate, "topic", None)
+            if isinstance(topic, str):
+                topics.add(topic)
+    return topics
+
+
+_TOPICS = {app.topic for app in all_apps()}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for tier in tiers_of(item):
+            item.add_marker(tier)
+    topic = config.getoption("topic")
+    if config.getoption("quick"):
+        keep = [item for item in items if not tiers_of(item)]
+    elif topic is not None:
+        keep = [
+            item
+            for item in items
+            if not set(tiers_of(item)) & set(LEFT_OUT_OF_A_TOPIC)
+            and (topic in topics_of(item) or (item.path.name in SITE_CHECKS and not topics_of(item)))
+        ]
+    else:
+        return
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+# --update-examples is registered by the pytest-examples plugin (which also uses it to rewrite
+# inline examples' #> lines); registering it here too would conflict, so this only reads it.
 @pytest.fixture
 def update_shown(request) -> bool:
     """True under --update-examples: rewrite shown responses instead of failing on them."""
@@ -80,22 +209,94 @@ def report(request) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def build(tmp_path_factory, report):
-    """The site as `mkdocs build --strict` builds it from the repository (one build per run)."""
-    result = build_site(tmp_path_factory.mktemp("site"))
+def require_tools(report):
+    """Call with tool names (scripts/tools.py): skip if one is missing, or fail under REQUIRE_TOOLS=1.
+
+    Either way the site report says, once per tool, what is missing and how to install it.
+    """
+
+    def require(*names: str) -> None:
+        problems = missing(*names)
+        for problem in problems:
+            if problem not in report:
+                report.append(problem)
+        if problems:
+            (pytest.fail if tools_required() else pytest.skip)("; ".join(problems))
+
+    return require
+
+
+class BackgroundBuild:
+    """The run's one MkDocs build, started as soon as the tests are collected.
+
+    It runs in another process while the first tests run in this one (two
+    cores), so the tests that read it rarely wait. It is served on 127.0.0.1,
+    built for the address it is served at, under a subpath as on GitHub Pages
+    and with REPO_URL set as the deploy sets it, so the census, the link check,
+    the hosting checks, the browser tests and Lighthouse all look at the same
+    pages. The server stops when the run ends.
+    """
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="served-site-"))
+        self._stack = contextlib.ExitStack()
+        self._result: Build | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(self.root,), daemon=True)
+        self._thread.start()
+
+    def _run(self, root: Path) -> None:
+        try:
+            self._result = self._stack.enter_context(served_site(root, SITE_SUBPATH, REPO_URL=REPO_URL))
+        except BaseException as error:  # handed to the test that waits for the build
+            self._result = error
+
+    def result(self) -> Build:
+        self._thread.join(BUILD_TIMEOUT + 30)
+        if isinstance(self._result, BaseException):
+            raise self._result
+        if self._result is None:
+            raise TimeoutError("the site build did not finish")
+        return self._result
+
+    def close(self) -> None:
+        self._thread.join(BUILD_TIMEOUT + 30)
+        self._stack.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+BACKGROUND_BUILD = pytest.StashKey[BackgroundBuild]()
+
+
+def pytest_collection_finish(session):
+    if any({"build", "pages"} & set(getattr(item, "fixturenames", ())) for item in session.items):
+        session.config.stash[BACKGROUND_BUILD] = BackgroundBuild()
+
+
+def pytest_sessionfinish(session):
+    if (background := session.config.stash.get(BACKGROUND_BUILD, None)) is not None:
+        background.close()
+
+
+@pytest.fixture(scope="session")
+def build(request, report):
+    """The site as `mkdocs build --strict` builds it from the working tree, served (see BackgroundBuild)."""
+    background = request.config.stash.get(BACKGROUND_BUILD, None)
+    if background is None:  # a test that asks for it indirectly, not known at collection
+        background = request.config.stash[BACKGROUND_BUILD] = BackgroundBuild()
+    result = background.result()
     report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
     return result
 
 
 @pytest.fixture(scope="session")
 def pages(build):
-    assert build.returncode == 0, build.output
+    """Every built page, parsed once: {"index.html": soup, "topics/routing/index.html": soup, ...}."""
     return read_pages(build.site)
 
 
 def pytest_terminal_summary(terminalreporter, config):
     lines = config.stash.get(REPORT_LINES, [])
-    if lines:
+    if lines or BUILDS:
         terminalreporter.section("site report")
-        for line in lines:
+        for line in [*lines, builds_summary()]:
             terminalreporter.write_line(line)

@@ -4,9 +4,9 @@ import pytest
 
 from support.apps import get_app
 from support.clients import in_process_client
-from support.tables import bad_input_rows
+from support.tables import request_rows
 
-UNAUTHENTICATED = [row for row in bad_input_rows("auth") if 401 in row.statuses.values()]
+UNAUTHENTICATED = [row for row in request_rows("auth") if 401 in row.statuses.values()]
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])

@@ -7,6 +7,7 @@ callback runs relative to the response.
 """
 
 import asyncio
+import inspect
 import time
 
 import pytest
@@ -15,13 +16,14 @@ from werkzeug.test import EnvironBuilder
 from support.apps import get_app
 from support.clients import in_process_client, socket_client
 from support.paths import SNIPPETS
-from support.servers import Server, running_servers
-from support.tables import bad_input_rows, literal, read_pipe_table
+from support.server_pool import serves
+from support.servers import Server
+from support.tables import literal, read_pipe_table, request_rows
 
 TOPIC = "background_tasks"
 
 
-@pytest.mark.parametrize("row", bad_input_rows(TOPIC), ids=str)
+@pytest.mark.parametrize("row", request_rows(TOPIC), ids=str)
 @pytest.mark.parametrize("framework", ["FastAPI", "Flask"])
 def test_task_prints_what_the_table_says(row, framework, capsys):
     row.send(in_process_client(get_app(TOPIC, framework.lower())))
@@ -31,17 +33,35 @@ def test_task_prints_what_the_table_says(row, framework, capsys):
 
 TIMING_WAIT = 1.0
 TIMING_TABLE = SNIPPETS / TOPIC / "timing.md"
-TIMINGS = read_pipe_table(TIMING_TABLE)
+TIMINGS = read_pipe_table(
+    TIMING_TABLE, reads=("Framework", "Callback", "Endpoint", "The client waits for the slow task")
+)
 
 
-@pytest.fixture(scope="module")
-def timing_servers():
-    servers = [Server(get_app(TOPIC, "fastapi_timing")), Server(get_app(TOPIC, "flask_timing"))]
-    with running_servers(servers, env={"SIMULATED_IO_SECONDS": str(TIMING_WAIT)}) as running:
-        for each in running.values():  # first requests pay for lazy imports; keep them out of the timing
-            with socket_client(each.base_url) as client:
-                client.get("/")
-        yield {server.app.framework: each for server, each in running.items()}
+def view_function(app, path: str):
+    """The function a timing app runs for `POST path`."""
+    if app.framework == "fastapi":
+        return next(route.endpoint for route in app.app.routes if getattr(route, "path", None) == path)
+    endpoint, _ = app.app.url_map.bind("testserver").match(path, method="POST")
+    return app.app.view_functions[endpoint]
+
+
+@pytest.mark.parametrize("row", TIMINGS, ids=lambda row: literal(row["Endpoint"]))
+def test_endpoint_uses_the_callback_the_table_names(row):
+    """The Callback column is a claim about the code, so it is read too: the endpoint calls that callback."""
+    app = get_app(TOPIC, f"{row['Framework'].lower()}_timing")
+    callback = literal(row["Callback"]).rsplit(".", 1)[-1]  # `Response.call_on_close` -> call_on_close
+    assert callback in inspect.getsource(view_function(app, literal(row["Endpoint"])))
+
+
+TIMING_SERVERS = {
+    framework: Server(get_app(TOPIC, f"{framework}_timing"), env={"SIMULATED_IO_SECONDS": str(TIMING_WAIT)})
+    for framework in ("fastapi", "flask")
+}
+
+
+def timing_server(row) -> Server:
+    return TIMING_SERVERS[row["Framework"].lower()]
 
 
 def wait_for_output(server, text: str, timeout: float) -> bool:
@@ -51,13 +71,18 @@ def wait_for_output(server, text: str, timeout: float) -> bool:
     return text in server.output()
 
 
-@pytest.mark.parametrize("row", TIMINGS, ids=lambda row: literal(row["Endpoint"]))
-def test_when_the_slow_task_runs(timing_servers, row):
+@pytest.mark.parametrize(
+    "row",
+    [pytest.param(row, marks=serves(timing_server(row))) for row in TIMINGS],
+    ids=lambda row: literal(row["Endpoint"]),
+)
+def test_when_the_slow_task_runs(served, row):
     """Over a real socket: does the response arrive before or after the slow task?"""
-    server = timing_servers[row["Framework"].lower()]
+    server = served[timing_server(row)]
     endpoint = literal(row["Endpoint"])
     name = endpoint.strip("/")  # one name per row, so one row's task cannot pass for another's
     with socket_client(server.base_url) as client:
+        client.get("/")  # a first request pays for lazy imports; keep that out of the timing
         started = time.monotonic()
         response = client.post(endpoint, params={"name": name})
         elapsed = time.monotonic() - started

@@ -156,15 +156,121 @@ def test_committed_data_is_a_full_valid_run():
     assert all(len(r["repetitions"]) >= 3 for r in data["results"])
 
 
-def test_schema_check_rejects_broken_data():
-    broken = json.loads((DATA / "benchmark.json").read_text())
-    del broken["results"][0]["summary"]["latency_ms"]["p99"]
-    with pytest.raises(ValueError, match="latency percentiles"):
-        bench.check(broken)
-    unrecorded = json.loads((DATA / "benchmark.json").read_text())
-    del unrecorded["results"][0]["unsteady_attempts"]
-    with pytest.raises(ValueError, match="unsteady_attempts"):
-        bench.check(unrecorded)
+def committed_data() -> dict:
+    return json.loads((DATA / "benchmark.json").read_text())
+
+
+DELETE = object()
+# A mistake: the node to change (its keys from the top), the key to set or DELETE and
+# the value, then the place (JSON path) the refusal must name and what it must say.
+BROKEN_DATA = {
+    "missing p99": (
+        ("results", 0, "summary", "latency_ms"),
+        "p99",
+        DELETE,
+        "$.results[0].summary.latency_ms",
+        "'p99' is a required property",
+    ),
+    "extra percentile": (
+        ("results", 1, "repetitions", 0, "latency_ms"),
+        "p95",
+        1.0,
+        "$.results[1].repetitions[0].latency_ms",
+        "'p95' was unexpected",
+    ),
+    "wrong schema_version": ((), "schema_version", 1, "$.schema_version", "2 was expected"),
+    "unknown server": (("results", 2), "server", "waitress", "$.results[2].server", "not a key of $.servers"),
+    "unknown workload": (
+        ("results", 2),
+        "workload",
+        "nap",
+        "$.results[2].workload",
+        "not a key of $.workloads",
+    ),
+    "no unsteady_attempts": (
+        ("results", 0),
+        "unsteady_attempts",
+        DELETE,
+        "$.results[0]",
+        "'unsteady_attempts' is a required property",
+    ),
+    "empty unsteady attempt": (
+        ("results", 0),
+        "unsteady_attempts",
+        [[]],
+        "$.results[0].unsteady_attempts[0]",
+        "should be non-empty",
+    ),
+    "zero concurrency": (("results", 3), "concurrency", 0, "$.results[3].concurrency", "minimum of 1"),
+    "fractional count": (
+        ("results", 3, "summary"),
+        "errors",
+        1.0,
+        "$.results[3].summary.errors",
+        "is not of type 'integer'",
+    ),
+    "no repetitions": (("results", 4), "repetitions", [], "$.results[4].repetitions", "should be non-empty"),
+    "throughput as text": (
+        ("results", 4, "repetitions", 0),
+        "requests_per_second",
+        "fast",
+        "$.results[4].repetitions[0].requests_per_second",
+        "is not of type 'number'",
+    ),
+    "no spread": (
+        ("results", 5, "summary"),
+        "spread",
+        DELETE,
+        "$.results[5].summary",
+        "'spread' is a required",
+    ),
+    "no results": ((), "results", [], "$.results", "should be non-empty"),
+    "machine without python": (
+        ("machine",),
+        "python",
+        DELETE,
+        "$.machine",
+        "'python' is a required property",
+    ),
+}
+
+
+def broken_copy(node_keys: tuple, key: str, value) -> dict:
+    """The committed data with one key of one node set to `value`, or deleted."""
+    data = committed_data()
+    node = data
+    for node_key in node_keys:
+        node = node[node_key]
+    if value is DELETE:
+        del node[key]
+    else:
+        node[key] = value
+    return data
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema():
+    schema = json.loads(bench.SCHEMA_FILE.read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    bench.BenchmarkValidator.check_schema(schema)
+    assert schema["properties"]["schema_version"]["const"] == bench.SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("mistake", BROKEN_DATA)
+def test_schema_check_refuses_broken_data_naming_the_place(mistake):
+    *change, place, says = BROKEN_DATA[mistake]
+    with pytest.raises(ValueError) as refused:
+        bench.check(broken_copy(*change))
+    message = str(refused.value)
+    assert message.startswith(f"benchmark data: {place}: ") and says in message, message
+
+
+def test_check_option_exits_1_on_broken_data_and_0_on_the_committed_data(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(broken_copy(*BROKEN_DATA["missing p99"][:3])))
+    refused = run_bench("--check", str(broken))
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"{broken}: benchmark data: $.results[0].summary.latency_ms: ")
+    assert "Traceback" not in refused.stderr
     assert run_bench("--check", str(DATA / "benchmark.json")).returncode == 0
 
 

@@ -7,11 +7,11 @@ import pytest
 
 from support.apps import get_app
 from support.clients import in_process_client
-from support.tables import bad_input_rows, literal
+from support.tables import literal, request_rows
 
 
 @pytest.mark.parametrize("framework", ["FastAPI", "Flask"])
-@pytest.mark.parametrize("row", bad_input_rows("cors"), ids=str)
+@pytest.mark.parametrize("row", request_rows("cors"), ids=str)
 def test_allowed_origin_header(row, framework):
     response = row.send(in_process_client(get_app("cors", framework.lower())))
     expected = literal(row.cells[f"{framework}'s Access-Control-Allow-Origin"])

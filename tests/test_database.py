@@ -16,11 +16,11 @@ from support.clients import in_process_client, socket_client
 from support.exchanges import check_exchange, shown_exchanges
 from support.generated_input import bodies, content_types, send_and_check
 from support.servers import Server, running_servers
-from support.tables import bad_input_rows
+from support.tables import request_rows
 
 TOPIC = "database"
 APPS = topic_apps(TOPIC)
-SEQUENCE = bad_input_rows(TOPIC, "sequence.md")
+SEQUENCE = request_rows(TOPIC, "sequence.md")
 
 
 def exchanges_in_order(app):

@@ -1,8 +1,8 @@
 """Every deployment command on the page, started for real on 127.0.0.1, answers its health check.
 
-The command runs as shown, with port 8000 swapped for a free one; the test
-also counts the processes it started, to check the worker model the table
-states.
+The command runs as shown, with port 8000 swapped for a free one, in the
+session's server pool (tests/support/server_pool.py); the test also counts
+the processes it started, to check the worker model the table states.
 """
 
 import importlib.metadata
@@ -14,10 +14,13 @@ import pytest
 
 from support.clients import socket_client
 from support.paths import SNIPPETS
-from support.servers import HOST, ShownCommand, running_servers
+from support.server_pool import serves
+from support.servers import HOST, ShownCommand
 from support.tables import literal, read_pipe_table
 
-ROWS = read_pipe_table(SNIPPETS / "deployment" / "commands.md")
+ROWS = read_pipe_table(
+    SNIPPETS / "deployment" / "commands.md", reads=("Framework", "Server", "Command", "What serves requests")
+)
 
 
 def processes_in_group(group: int) -> int:
@@ -31,24 +34,20 @@ def processes_in_group(group: int) -> int:
     return count
 
 
-@pytest.fixture(scope="module")
-def servers():
-    """Every command on the page, all started at once (start-up dominates)."""
-    commands = [ShownCommand(literal(row["Command"])) for row in ROWS]
-    with running_servers(commands) as running:
-        yield {command.text: each for command, each in running.items()}
-
-
 def option(command: str, name: str) -> int | None:
     found = re.search(rf"{name} (\d+)", command)
     return int(found.group(1)) if found else None
 
 
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row['Framework']}-{row['Server']}")
-def test_command_serves_the_app(servers, row):
+@pytest.mark.parametrize(
+    "row",
+    [pytest.param(row, marks=serves(ShownCommand(literal(row["Command"])))) for row in ROWS],
+    ids=lambda row: f"{row['Framework']}-{row['Server']}",
+)
+def test_command_serves_the_app(served, row):
     command, stated = literal(row["Command"]), row["What serves requests"]
     assert HOST in command, "commands on the page bind to loopback only"
-    server = servers[command]
+    server = served[ShownCommand(command)]
     with socket_client(server.base_url) as client:
         assert client.get("/health").json() == {"status": "ok"}
     workers, threads = option(command, "--workers"), option(command, "--threads")

@@ -12,12 +12,14 @@ import pytest
 from support.apps import topic_apps
 from support.clients import in_process_client
 from support.concurrency import time_concurrent_gets
-from support.servers import Server, running_servers
+from support.server_pool import serves
+from support.servers import Server
 
 TOPIC = "io_wait"
 PATHS = {"fastapi": "/async", "flask": "/sync"}
 WAIT = 0.3
 AT_ONCE = 4
+WAITING_SERVERS = [Server(app, env={"SIMULATED_IO_SECONDS": str(WAIT)}) for app in topic_apps(TOPIC)]
 
 
 @pytest.mark.parametrize("app", topic_apps(TOPIC), ids=str)
@@ -27,12 +29,13 @@ def test_answer_waits_for_the_simulated_io(app):
     assert response.elapsed.total_seconds() >= float(os.environ["SIMULATED_IO_SECONDS"])
 
 
-def test_article_examples_under_their_production_servers():
-    servers = [Server(app) for app in topic_apps(TOPIC)]
-    with running_servers(servers, env={"SIMULATED_IO_SECONDS": str(WAIT)}) as running:
-        elapsed = {
-            server.app.framework: time_concurrent_gets(each.base_url, PATHS[server.app.framework], AT_ONCE)
-            for server, each in running.items()
-        }
+@serves(*WAITING_SERVERS)
+def test_article_examples_under_their_production_servers(served):
+    elapsed = {
+        server.app.framework: time_concurrent_gets(
+            served[server].base_url, PATHS[server.app.framework], AT_ONCE
+        )
+        for server in WAITING_SERVERS
+    }
     assert elapsed["fastapi"] < 2 * WAIT, "uvicorn: the async waits should overlap"
     assert elapsed["flask"] >= AT_ONCE * WAIT * 0.95, "one gunicorn sync worker: the waits should queue"

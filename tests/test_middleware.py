@@ -9,7 +9,10 @@ from support.clients import in_process_client
 from support.paths import SNIPPETS
 from support.tables import literal, read_pipe_table
 
-ROWS = read_pipe_table(SNIPPETS / "middleware" / "request_ids.md")
+ROWS = read_pipe_table(
+    SNIPPETS / "middleware" / "request_ids.md",
+    reads=("X-Request-ID sent", "Request", "FastAPI answers with", "Flask answers with"),
+)
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 
 

@@ -1,10 +1,16 @@
-"""Scripts a contributor runs: `--help` works, and a wrong argument is a clear error, not a crash."""
+"""Scripts a contributor runs: `--help` works, a wrong argument is a clear error, a stop stops everything."""
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
+from scripts.local_servers import free_ports
 from support.paths import ROOT
 
 # Programs, not the modules they share (hooks, helpers).
@@ -12,8 +18,13 @@ SCRIPTS = sorted(path for path in (ROOT / "scripts").glob("*.py") if "__main__" 
 
 
 def run(script, *args):
+    """Run a script as the README does: as a module of the `scripts` package, from the root."""
     return subprocess.run(
-        [sys.executable, script, *args], capture_output=True, text=True, timeout=30, cwd=ROOT
+        [sys.executable, "-m", f"scripts.{Path(script).stem}", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
     )
 
 
@@ -29,3 +40,61 @@ def test_dev_rejects_an_unknown_command_before_installing_anything():
     assert result.returncode == 2
     assert "invalid choice: 'deploy'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def processes_in_group(group: int) -> list[str]:
+    """The command lines of the live (not zombie) processes in a process group."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            continue
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            found.append(cmdline)
+    return found
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: signal.Signals(s).name)
+@pytest.mark.parametrize(
+    ("command", "child"),
+    [
+        (["serve", "--dev-addr", "127.0.0.1:{port}"], "mkdocs serve"),
+        (["test", "{sleeper}", "--no-cov", "-p", "no:cacheprovider"], "-m pytest"),
+    ],
+    ids=["serve", "test"],
+)
+def test_stopping_dev_py_stops_what_it_started(tmp_path, command, child, signum):
+    """A signal to `scripts/dev.py` reaches mkdocs or pytest: nothing is left running, no port held."""
+    sleeper = tmp_path / "test_sleeps.py"
+    sleeper.write_text("import time\n\n\ndef test_sleeps():\n    time.sleep(60)\n")
+    port = free_ports(1)[0]
+    args = [arg.format(port=port, sleeper=sleeper) for arg in command]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "dev.py"), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert wait_until(lambda: any(child in line for line in processes_in_group(process.pid)), 60), (
+            f"{child} never started"
+        )
+        os.kill(process.pid, signum)  # to dev.py's own process only, as a terminal or CI runner would
+        assert wait_until(lambda: processes_in_group(process.pid) == [], 20), processes_in_group(process.pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)

@@ -10,7 +10,9 @@ from support.clients import in_process_client
 from support.paths import SNIPPETS
 from support.tables import literal, read_pipe_table
 
-ROWS = read_pipe_table(SNIPPETS / "settings" / "environments.md")
+ROWS = read_pipe_table(
+    SNIPPETS / "settings" / "environments.md", reads=("Environment", "FastAPI answers", "Flask answers")
+)
 
 
 def environment(cell: str) -> dict[str, str | None]:

@@ -104,8 +104,8 @@ def test_every_page_has_a_description_of_its_own(pages):
     assert len(set(descriptions.values())) == len(descriptions), "two pages share a description"
 
 
-def test_every_internal_link_and_anchor_resolves(build, report):
-    links = check_site(build.site, site_url=build.address)
+def test_every_internal_link_and_anchor_resolves(build, pages, report):
+    links = check_site(build.site, site_url=build.address, pages=pages)
     report.append(
         f"links: {links.checked} internal links, anchors and files resolve; "
         f"{len(links.external)} external links listed by scripts/check_links.py, not fetched"

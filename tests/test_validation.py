@@ -10,10 +10,10 @@ import pytest
 from support.apps import get_app
 from support.clients import in_process_client
 from support.exchanges import strict_json
-from support.tables import bad_input_rows
+from support.tables import request_rows
 
 TOPIC = "validation"
-ROWS = bad_input_rows(TOPIC)
+ROWS = request_rows(TOPIC)
 ROBUST_APPS = [get_app(TOPIC, "fastapi_robust"), get_app(TOPIC, "flask_robust")]
 REQUIRED_CASES = {
     "missing field",

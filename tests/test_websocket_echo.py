@@ -13,13 +13,17 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from werkzeug.serving import make_server
 
+from scripts.server_commands import GUNICORN_GTHREAD
 from support.apps import get_app
 from support.paths import SNIPPETS
-from support.servers import HOST, Server, running_servers
+from support.server_pool import serves
+from support.servers import HOST, Server
 from support.tables import body_bytes, literal, read_pipe_table
 
 # (sent, {framework: answer}) from the page's table; a bytes literal is a binary message.
-ROWS = read_pipe_table(SNIPPETS / "websocket_echo" / "messages.md")
+ROWS = read_pipe_table(
+    SNIPPETS / "websocket_echo" / "messages.md", reads=("Client sends", "FastAPI answers", "Flask answers")
+)
 TEXT_EXCHANGES = [
     (literal(row["Client sends"]), {name: literal(row[f"{name} answers"]) for name in ("FastAPI", "Flask")})
     for row in ROWS
@@ -28,6 +32,7 @@ TEXT_EXCHANGES = [
 BINARY_ROWS = [row for row in ROWS if row["Client sends"].startswith("`b'")]
 FASTAPI_APP = get_app("websocket_echo", "fastapi")
 FLASK_APP = get_app("websocket_echo", "flask")
+PRODUCTION_SERVERS = {"FastAPI": Server(FASTAPI_APP), "Flask": Server(FLASK_APP, GUNICORN_GTHREAD)}
 
 
 def assert_echoes(url: str, framework: str, binary: bool = True) -> None:
@@ -45,16 +50,11 @@ def assert_echoes(url: str, framework: str, binary: bool = True) -> None:
         assert closed.value.rcvd.code == code
 
 
-@pytest.fixture(scope="module")
-def production_servers():
-    servers = [Server(FASTAPI_APP), Server(FLASK_APP, "gunicorn-gthread")]
-    with running_servers(servers) as running:
-        yield {server.app.framework: each.base_url for server, each in running.items()}
-
-
-@pytest.mark.parametrize("framework", ["FastAPI", "Flask"])
-def test_echo_under_the_production_server(production_servers, framework):
-    url = production_servers[framework.lower()].replace("http://", "ws://") + "/ws"
+@pytest.mark.parametrize(
+    "framework", [pytest.param(name, marks=serves(server)) for name, server in PRODUCTION_SERVERS.items()]
+)
+def test_echo_under_the_production_server(served, framework):
+    url = served[PRODUCTION_SERVERS[framework]].base_url.replace("http://", "ws://") + "/ws"
     assert_echoes(url, framework)
 
 

@@ -5,20 +5,68 @@
 The page includes both files, and `check_exchange` replays the request and
 compares the rendering of the real response with the file, so the page can
 only show what the app really answers.
+
+Every shown request has a response from each framework among the topic's apps
+(a `<case>.fastapi*.http` and a `<case>.flask*.http`), unless
+ONE_FRAMEWORK_REQUESTS says that the page shows it in one framework's tab only.
+A response the page lacks is a failing exchange that names the files
+expected; under --update-examples it is written from a real run of the app
+named for the framework (`fastapi`, `flask`), or of the framework's only app.
+
+A rendered response shows every header except NOT_SHOWN_HEADERS: a header
+that changes from run to run, or that only a real server adds, would make the
+in-process and the real-server runs disagree with the file. For the same
+reason a header whose value is an unordered list (UNORDERED_HEADERS) is shown
+sorted.
 """
 
 import difflib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
 
-from .apps import SnippetApp, get_app
+from .apps import SnippetApp
 from .paths import SNIPPETS
 
 # Topics whose exchanges change state (a database) and so must run in their own order.
 ORDERED_TOPICS = {"database"}
+FRAMEWORK_TITLES = {"fastapi": "FastAPI", "flask": "Flask"}
+# Requests a page shows in one framework's tab only, by request file, with the
+# framework whose answer it shows. Any other request needs an answer from each.
+ONE_FRAMEWORK_REQUESTS = {
+    # The timing apps' endpoints: FastAPI's tab times BackgroundTasks, Flask's its two callbacks.
+    "background_tasks/http/slow_task.request.http": "fastapi",
+    "background_tasks/http/after_this_request.request.http": "flask",
+    "background_tasks/http/call_on_close.request.http": "flask",
+    # An async endpoint that blocks the event loop: a pitfall FastAPI alone has.
+    "concurrency/http/blocking_wait.request.http": "fastapi",
+    # The article's pair: FastAPI's async endpoint, Flask's sync one.
+    "io_wait/http/async.request.http": "fastapi",
+    "io_wait/http/sync.request.http": "flask",
+    # One framework's failure in a "Checked" note, or its robust version's answer in its own tab;
+    # the bad-input table gives the other framework's status.
+    "validation/http/nan_price.request.http": "fastapi",
+    "validation/http/null_body.request.http": "flask",
+    "validation/http/text_plain.request.http": "flask",
+    "validation/http/malformed.request.http": "flask",
+}
+# Response headers a page does not show, each for its reason; every other header is shown.
+NOT_SHOWN_HEADERS = (
+    "date",  # the time of the response: differs on every run
+    "server",  # names the server (uvicorn, gunicorn), not the app; in process there is none
+    "content-length",  # framing, and the body below shows the length
+    "connection",  # hop-by-hop (RFC 9110, 7.6.1): a real server's choice, absent in process
+    "keep-alive",  # hop-by-hop, as connection
+    "transfer-encoding",  # hop-by-hop framing: a real server may chunk what the in-process transport does not
+    "etag",  # a static file's: made from its modification time, which each checkout sets anew
+    "last-modified",  # a static file's modification time, as etag
+)
+# Headers whose value is a set, shown sorted: Werkzeug lists Allow from a Python set, whose
+# order changes with each process's hash seed (PYTHONHASHSEED).
+UNORDERED_HEADERS = ("allow",)
 
 
 @dataclass(frozen=True)
@@ -32,18 +80,24 @@ class HttpRequest:
         return client.request(self.method, self.target, headers=self.headers, content=self.body)
 
 
-def parse_request(text: str) -> HttpRequest:
-    """Parse `METHOD target HTTP/1.1`, header lines, a blank line, then the body."""
+def parse_request(text: str, source: str = "request") -> HttpRequest:
+    """Parse `METHOD target HTTP/1.1`, header lines, a blank line, then the body; `source` names the file."""
     head, _, body = text.partition("\n\n")
     request_line, *header_lines = head.splitlines()
-    method, target, version = request_line.split(" ")
-    if version != "HTTP/1.1":
-        raise ValueError(f"request line must end in HTTP/1.1: {request_line!r}")
+    method, target, version = [*request_line.split(" "), "", ""][:3]
+    if version != "HTTP/1.1" or not target:
+        raise ValueError(f"{source}:1: the request line must be `METHOD target HTTP/1.1`: {request_line!r}")
     headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(": ")
+    for number, line in enumerate(header_lines, start=2):
+        name, separator, value = line.partition(": ")
+        if not separator or not name:
+            raise ValueError(f'{source}:{number}: a header line is `Name: value`, with ": "; got {line!r}')
         headers[name] = value
     return HttpRequest(method, target, headers, body.removesuffix("\n").encode())
+
+
+def read_request(path: Path) -> HttpRequest:
+    return parse_request(path.read_text(), source=str(path))
 
 
 def strict_json(text: str):
@@ -67,22 +121,29 @@ def readable_json(value, level: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-# Headers a page's point depends on; the rest (date, server, length) are noise.
-SHOWN_HEADERS = ("content-type", "location", "www-authenticate", "x-request-id")
-SHOWN_HEADER_PREFIXES = ("access-control-",)
+def shown_value(name: str, value: str) -> str:
+    """The value as shown: a set of methods in a fixed order, so that two runs show the same text."""
+    return ", ".join(sorted(value.split(", "))) if name in UNORDERED_HEADERS else value
+
+
+def shown_headers(response: httpx2.Response) -> list[tuple[str, str]]:
+    """Every header but NOT_SHOWN_HEADERS, by name; a repeated one (set-cookie) once per value, as sent."""
+    headers = [
+        (name, shown_value(name, value))
+        for name, value in response.headers.multi_items()
+        if name not in NOT_SHOWN_HEADERS
+    ]
+    return sorted(headers, key=lambda header: header[0])
 
 
 def render_response(response: httpx2.Response) -> str:
-    """The status line, the headers that matter and the body, JSON laid out as a reader would want it."""
-    content_type = response.headers.get("content-type")
-    shown = sorted(
-        (name, value)
-        for name, value in response.headers.items()
-        if name in SHOWN_HEADERS or name.startswith(SHOWN_HEADER_PREFIXES)
-    )
-    head = [f"HTTP/1.1 {response.status_code}", *(f"{name}: {value}" for name, value in shown)]
+    """The status line, the headers and the body, JSON laid out as a reader would want it."""
+    head = [
+        f"HTTP/1.1 {response.status_code}",
+        *(f"{name}: {value}" for name, value in shown_headers(response)),
+    ]
     body = response.text
-    if content_type == "application/json":
+    if response.headers.get("content-type") == "application/json":
         body = readable_json(json.loads(body))
     text = "\n".join(head) + "\n"
     return text + f"\n{body.strip()}\n" if body.strip() else text
@@ -90,12 +151,15 @@ def render_response(response: httpx2.Response) -> str:
 
 @dataclass(frozen=True)
 class ShownExchange:
+    """A shown request and the file holding one app's response to it."""
+
     app: SnippetApp
     case: str
+    snippets: Path = SNIPPETS
 
     @property
     def folder(self) -> Path:
-        return SNIPPETS / self.app.topic / "http"
+        return self.snippets / self.app.topic / "http"
 
     @property
     def request_path(self) -> Path:
@@ -105,34 +169,130 @@ class ShownExchange:
     def response_path(self) -> Path:
         return self.folder / f"{self.case}.{self.app.name}.http"
 
+    @property
+    def can_be_written(self) -> bool:
+        """Whether --update-examples may write the response file: this one names its app."""
+        return True
+
+    def shown(self, path: Path) -> str:
+        return str(path.relative_to(self.snippets.parent))
+
+    def missing_message(self) -> str:
+        return f"{self}: {self.shown(self.response_path)} is missing; --update-examples writes it"
+
     def __str__(self) -> str:
         return f"{self.app}:{self.case}"
 
 
-def shown_exchanges(topic: str) -> list[ShownExchange]:
-    exchanges = []
-    for path in sorted((SNIPPETS / topic / "http").glob("*.http")):
-        case, kind, _ = path.name.split(".")
-        if kind == "request":
-            continue
-        exchange = ShownExchange(get_app(topic, kind), case)
-        if not exchange.request_path.exists():
-            raise FileNotFoundError(f"{path} has no {exchange.request_path.name}")
-        exchanges.append(exchange)
-    return exchanges
+@dataclass(frozen=True)
+class MissingResponse(ShownExchange):
+    """A framework's answer to a shown request that no file holds yet; `app` is the one that would answer."""
+
+    candidates: tuple[SnippetApp, ...] = ()  # the framework's apps: a response file from any of them would do
+
+    @property
+    def can_be_written(self) -> bool:
+        """Only for an app the file name leaves no doubt about: named for the framework, or its only app."""
+        return self.app.name == self.app.framework or len(self.candidates) == 1
+
+    def missing_message(self) -> str:
+        framework = FRAMEWORK_TITLES[self.app.framework]
+        expected = " or ".join(
+            self.shown(self.folder / f"{self.case}.{app.name}.http") for app in self.candidates
+        )
+        how = (
+            f"run the tests with --update-examples to write {self.shown(self.response_path)} from a real run"
+            if self.can_be_written
+            else f"there are several {framework} apps and none named {self.app.framework}: create an empty "
+            "file for the app you mean, and --update-examples fills it"
+        )
+        return (
+            f"{self}: the page shows {self.shown(self.request_path)} but no {framework} response to it; "
+            f"expected {expected}. To add it, {how}. If the page shows this request in one framework's "
+            "tab only, declare it in ONE_FRAMEWORK_REQUESTS in tests/support/exchanges.py."
+        )
 
 
-def all_shown_exchanges() -> list[ShownExchange]:
-    """Every topic's exchanges, except ORDERED_TOPICS', whose own tests replay them in order."""
-    topics = sorted(path.name for path in SNIPPETS.iterdir() if (path / "http").is_dir())
+def apps_in(snippets: Path, topic: str) -> list[SnippetApp]:
+    """The topic's apps, found by file name as support.apps finds them, under any snippets folder."""
     return [
-        exchange for topic in topics if topic not in ORDERED_TOPICS for exchange in shown_exchanges(topic)
+        SnippetApp(topic, path.stem.removesuffix("_app"))
+        for path in sorted((snippets / topic).glob("*_app.py"))
+    ]
+
+
+def response_exchange(path: Path, apps: list[SnippetApp], snippets: Path) -> ShownExchange:
+    """The exchange a response file shows; an error if no app or no request goes with it."""
+    case, name, _ = path.name.split(".")
+    app = next((app for app in apps if app.name == name), None)
+    if app is None:
+        raise ValueError(f"{path}: no app {path.parent.parent / name}_app.py gives this response")
+    exchange = ShownExchange(app, case, snippets)
+    if not exchange.request_path.exists():
+        raise FileNotFoundError(f"{path} has no {exchange.request_path.name}")
+    return exchange
+
+
+def frameworks_that_answer(
+    request: Path, snippets: Path, apps: list[SnippetApp], answered: set[str]
+) -> set[str]:
+    """Each framework among the topic's apps, or the one ONE_FRAMEWORK_REQUESTS names."""
+    frameworks = {app.framework for app in apps}
+    only = ONE_FRAMEWORK_REQUESTS.get(request.relative_to(snippets).as_posix())
+    if only is None:
+        return frameworks
+    if only not in frameworks:
+        raise ValueError(f"{request}: ONE_FRAMEWORK_REQUESTS names {only}, which has no app in the topic")
+    if answered - {only}:
+        raise ValueError(
+            f"{request}: ONE_FRAMEWORK_REQUESTS in tests/support/exchanges.py says the page shows it for "
+            f"{only} only, but {sorted(answered)} answer it: remove its entry"
+        )
+    return {only}
+
+
+def missing_responses(
+    request: Path, found: list[ShownExchange], apps: list[SnippetApp], snippets: Path
+) -> Iterator[MissingResponse]:
+    """A stand-in exchange for each framework that should answer a shown request and has no file."""
+    case = request.name.removesuffix(".request.http")
+    answered = {exchange.app.framework for exchange in found if exchange.case == case}
+    for framework in sorted(frameworks_that_answer(request, snippets, apps, answered) - answered):
+        candidates = tuple(app for app in apps if app.framework == framework)
+        named = [app for app in candidates if app.name == framework]
+        yield MissingResponse((named or list(candidates))[0], case, snippets, candidates)
+
+
+def shown_exchanges(topic: str, snippets: Path = SNIPPETS) -> list[ShownExchange]:
+    """Every response file of a topic, and a MissingResponse for each answer a shown request lacks."""
+    folder = snippets / topic / "http"
+    apps = apps_in(snippets, topic)
+    responses = [path for path in sorted(folder.glob("*.http")) if not path.name.endswith(".request.http")]
+    found = [response_exchange(path, apps, snippets) for path in responses]
+    missing = [
+        exchange
+        for request in sorted(folder.glob("*.request.http"))
+        for exchange in missing_responses(request, found, apps, snippets)
+    ]
+    return sorted(found + missing, key=lambda exchange: (exchange.case, exchange.app.name))
+
+
+def all_shown_exchanges(snippets: Path = SNIPPETS) -> list[ShownExchange]:
+    """Every topic's exchanges, except ORDERED_TOPICS', whose own tests replay them in order."""
+    topics = sorted(path.name for path in snippets.iterdir() if (path / "http").is_dir())
+    return [
+        exchange
+        for topic in topics
+        if topic not in ORDERED_TOPICS
+        for exchange in shown_exchanges(topic, snippets)
     ]
 
 
 def check_exchange(exchange: ShownExchange, client: httpx2.Client, update: bool = False) -> None:
-    """Fail unless the app answers what the page shows; with `update`, rewrite the file instead."""
-    request = parse_request(exchange.request_path.read_text())
+    """Fail unless the app answers what the page shows; with `update`, write the file instead."""
+    request = read_request(exchange.request_path)
+    if not exchange.response_path.exists() and not (update and exchange.can_be_written):
+        raise AssertionError(exchange.missing_message())
     actual = render_response(request.send(client))
     if update:
         exchange.response_path.write_text(actual)
@@ -143,7 +303,7 @@ def check_exchange(exchange: ShownExchange, client: httpx2.Client, update: bool 
             difflib.unified_diff(
                 shown.splitlines(keepends=True),
                 actual.splitlines(keepends=True),
-                fromfile=f"{exchange.response_path.relative_to(SNIPPETS.parent)} (shown)",
+                fromfile=f"{exchange.shown(exchange.response_path)} (shown)",
                 tofile="actual response",
             )
         )

@@ -1,23 +1,22 @@
-"""Which server runs which snippet app; starting and stopping them is scripts/local_servers.py.
+"""Which server runs which snippet app, in which environment; the commands are scripts/server_commands.py.
 
-By default FastAPI runs under uvicorn and Flask under gunicorn (one sync
-worker); a `Server` can name another way to serve the same app (gunicorn
-threads, Flask's development server, ...). A `ShownCommand` is a command line
-as a page shows it.
+A `Server` is an app, the way it is served (by default its framework's
+production server: uvicorn or gunicorn) and the environment variables it runs
+with; equal `Server`s are the same running server for tests/support/server_pool.py.
+A `ShownCommand` is a whole command line as a page shows it. Starting and
+stopping either is scripts/local_servers.py.
 """
 
 import shlex
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from scripts.local_servers import HOST, RunningServer, running_servers, stop
+from scripts.server_commands import PRODUCTION, ServerCommand, installed_program
 
 from .apps import SnippetApp
 
 __all__ = [
     "HOST",
-    "PRODUCTION_SERVER",
     "RunningServer",
     "Server",
     "ShownCommand",
@@ -25,37 +24,35 @@ __all__ = [
     "stop",
 ]
 
-# How to serve an app, as arguments after `python`; {target} is "module:app".
-GUNICORN = ["-m", "gunicorn", "--bind", f"{HOST}:{{port}}", "--workers", "1"]
-FLASK_RUN = ["-m", "flask", "--app", "{target}", "run", "--host", HOST, "--port", "{port}"]
-SERVER_ARGS = {
-    "uvicorn": ["-m", "uvicorn", "{target}", "--host", HOST, "--port", "{port}"],
-    "gunicorn": [*GUNICORN, "{target}"],
-    "gunicorn-gthread": [*GUNICORN, "--threads", "8", "{target}"],
-    "flask-run": FLASK_RUN,
-    "flask-run-without-threads": [*FLASK_RUN, "--without-threads"],
-}
-PRODUCTION_SERVER = {"fastapi": "uvicorn", "flask": "gunicorn"}
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Server:
-    """An app and the way it is served."""
+    """An app, the command that serves it (by default its framework's production server), its environment."""
 
     app: SnippetApp
-    kind: str = ""  # a SERVER_ARGS key; empty means the framework's production server
+    served_by: ServerCommand
+    environment: tuple[tuple[str, str], ...]  # sorted (name, value) pairs
+
+    def __init__(
+        self, app: SnippetApp, served_by: ServerCommand | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        # Filled in and sorted here, so that two descriptions of one server are equal and hash alike.
+        object.__setattr__(self, "app", app)
+        object.__setattr__(self, "served_by", served_by or PRODUCTION[app.framework])
+        object.__setattr__(self, "environment", tuple(sorted((env or {}).items())))
+        if self.served_by.framework != app.framework:
+            raise ValueError(f"{self.served_by.name} serves {self.served_by.framework} apps, not {app}")
 
     @property
-    def server_kind(self) -> str:
-        return self.kind or PRODUCTION_SERVER[self.app.framework]
+    def env(self) -> dict[str, str]:
+        return dict(self.environment)
 
     def command(self, port: int) -> list[str]:
-        target = f"{self.app.module_name}:app"
-        args = [arg.format(target=target, port=port) for arg in SERVER_ARGS[self.server_kind]]
-        return [sys.executable, *args]
+        return self.served_by.command(f"{self.app.module_name}:app", port)
 
     def __str__(self) -> str:
-        return f"{self.app} under {self.server_kind}"
+        settings = "".join(f" with {name}={value}" for name, value in self.environment)
+        return f"{self.app} under {self.served_by.name}{settings}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ class ShownCommand:
 
     def command(self, port: int) -> list[str]:
         program, *args = shlex.split(self.text.replace(self.shown_port, str(port)))
-        return [str(Path(sys.executable).parent / program), *args]
+        return [installed_program(program), *args]
 
     def __str__(self) -> str:
         return self.text
