@@ -2,7 +2,7 @@
 
 pre-commit validates the file; each hook is local (nothing fetched) and names
 a program in this .venv; the ruff hooks fail on a file ruff would reject; the
-snippet hook names test modules that exist. Running the hooks needs no git
+test hook runs the quick tier. Running the hooks needs no git
 repository here, so this also runs in tests/test_new_topic.py's copy.
 """
 
@@ -41,7 +41,7 @@ def test_pre_commit_accepts_the_config():
 def test_every_hook_is_local_and_runs_a_program_from_the_venv():
     repos = yaml.safe_load(CONFIG.read_text())["repos"]
     assert [repo["repo"] for repo in repos] == ["local"]
-    assert set(HOOKS) == {"ruff-format", "ruff-check", "snippet-checks"}
+    assert set(HOOKS) == {"ruff-format", "ruff-check", "quick-tests"}
     for hook_id, hook in HOOKS.items():
         assert hook["language"] == "system", hook_id
         assert hook["entry"].startswith(".venv/bin/"), hook_id
@@ -73,7 +73,8 @@ def test_ruff_hooks_see_the_folders_the_lint_test_checks():
             assert re.match(HOOKS[hook_id]["files"], f"{folder}/example.py"), (hook_id, folder)
 
 
-def test_the_snippet_hook_runs_existing_test_modules():
-    modules = [arg for arg in command("snippet-checks") if arg.startswith("tests/")]
-    assert modules
-    assert [module for module in modules if not (ROOT / module).is_file()] == []
+def test_the_test_hook_runs_the_quick_tier_by_marker():
+    """The hook selects tests as `scripts/dev.py test --quick` does (markers), not by a list of files."""
+    arguments = command("quick-tests")
+    assert arguments[1:4] == ["-m", "pytest", "--quick"]
+    assert not [arg for arg in arguments if arg.startswith("tests/")]
