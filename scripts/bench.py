@@ -7,8 +7,8 @@ repeats every point, and writes one JSON file with the results, the machine,
 the package versions and every server's command line. scripts/bench_report.py
 turns that file into the tables and charts of the Benchmark page.
 
-    python scripts/bench.py            # the full run (several minutes)
-    python scripts/bench.py --quick    # seconds: one point per server, to check the pipeline
+    python -m scripts.bench            # the full run (several minutes)
+    python -m scripts.bench --quick    # seconds: one point per server, to check the pipeline
 
 Every run is bounded: each wrk call lasts --duration seconds, servers only
 listen on loopback, and every server is stopped on success, failure or Ctrl-C.
@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -35,13 +34,12 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import best_match
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scripts.local_servers import running_servers
+from scripts.paths import DOCS, ROOT
+from scripts.server_commands import BENCHMARKED, ServerCommand
+from scripts.tools import missing
 
-from scripts.local_servers import running_servers  # noqa: E402
-from scripts.server_commands import BENCHMARKED, ServerCommand  # noqa: E402
-
-DATA_FILE = ROOT / "docs" / "data" / "benchmark.json"
+DATA_FILE = DOCS / "data" / "benchmark.json"
 SCHEMA_VERSION = 2
 PACKAGES = [
     "fastapi",
@@ -57,7 +55,6 @@ PACKAGES = [
 SWEEP = [1, 10, 50, 100, 200]
 HEADLINE = 100  # the concurrency the page compares the frameworks at
 IO_SECONDS = 0.05
-INSTALL_WRK = "sudo apt-get install wrk   (Debian/Ubuntu; the package is called wrk)"
 
 
 # The servers measured: scripts/server_commands.py's, as the tests run them but with per-request
@@ -446,10 +443,9 @@ def main(argv: list[str]) -> int:
             return 1
         print(f"{args.check}: valid benchmark data")
         return 0
-    for tool, hint in [("wrk", INSTALL_WRK), ("taskset", "sudo apt-get install util-linux")]:
-        if shutil.which(tool) is None:
-            print(f"error: {tool} is not installed. Install it with:\n    {hint}", file=sys.stderr)
-            return 1
+    if problems := missing("wrk", "taskset"):
+        print("error: " + "\n       ".join(problems), file=sys.stderr)
+        return 1
     # Ctrl-C and SIGTERM unwind through running_servers, which stops every server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:

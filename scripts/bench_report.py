@@ -14,10 +14,7 @@ import sys
 from html import escape
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts.bench import DATA_FILE, HEADLINE, check  # noqa: E402
+from scripts.bench import DATA_FILE, HEADLINE, check
 
 REPORT = "benchmark-report.md"
 # The default production pairing the headline compares: FastAPI's and Flask's usual servers.

@@ -18,8 +18,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Protocol
+
+from scripts.paths import ROOT
 
 HOST = "127.0.0.1"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -27,7 +28,6 @@ START_TIMEOUT = 20.0
 # Startups overlap but share the CPUs: a batch gets this much longer per server.
 START_TIMEOUT_PER_SERVER = 0.5
 STOP_TIMEOUT = 5.0
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class ServerSpec(Protocol):

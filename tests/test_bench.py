@@ -5,7 +5,7 @@ every server, runs wrk once against each, and must produce data that passes
 the schema check and charts that render. The committed data must pass the
 same check, and the page's tables and charts must be exactly what
 scripts/bench_report.py makes of it, so no figure on the page is typed by
-hand. Without wrk these tests fail in CI and skip elsewhere, saying how to
+hand. Without wrk these tests fail under REQUIRE_TOOLS=1 (CI) and skip elsewhere, saying how to
 install it.
 """
 
@@ -25,18 +25,18 @@ import pytest
 from scripts import bench, bench_report
 from support.paths import DOCS, ROOT
 
-BENCH = ROOT / "scripts" / "bench.py"
 DATA = DOCS / "data"
 
-needs_wrk = pytest.mark.skipif(
-    shutil.which("wrk") is None and not os.environ.get("CI"),
-    reason="wrk is not installed: `sudo apt-get install wrk` runs the benchmark tests (CI always does)",
-)
+
+@pytest.fixture
+def wrk(require_tools):
+    """Skip without wrk, or fail under REQUIRE_TOOLS=1 (CI), saying how to install it."""
+    require_tools("wrk")
 
 
 def run_bench(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(BENCH), *args],
+        [sys.executable, "-m", "scripts.bench", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -57,11 +57,10 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
-@needs_wrk
-def test_quick_run_end_to_end(tmp_path):
+def test_quick_run_end_to_end(wrk, tmp_path):
     output = tmp_path / "benchmark.json"
     process = subprocess.Popen(
-        [sys.executable, str(BENCH), "--quick", "--output", str(output)],
+        [sys.executable, "-m", "scripts.bench", "--quick", "--output", str(output)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -82,10 +81,9 @@ def test_quick_run_end_to_end(tmp_path):
     assert processes_with(f"BENCH_RUN=bench-{process.pid}") == []
 
 
-@needs_wrk
-def test_ctrl_c_stops_every_server(tmp_path):
+def test_ctrl_c_stops_every_server(wrk, tmp_path):
     process = subprocess.Popen(
-        [sys.executable, str(BENCH), "--output", str(tmp_path / "never.json")],
+        [sys.executable, "-m", "scripts.bench", "--output", str(tmp_path / "never.json")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -111,7 +109,7 @@ def test_missing_wrk_is_a_clear_error(tmp_path):
     (bin_dir / "taskset").symlink_to(shutil.which("taskset") or "/usr/bin/taskset")
     result = run_bench("--quick", env={**os.environ, "PATH": str(bin_dir)})
     assert result.returncode == 1
-    assert "wrk is not installed" in result.stderr and "apt-get install wrk" in result.stderr
+    assert "wrk is missing" in result.stderr and "apt-get install wrk" in result.stderr
     assert "Traceback" not in result.stderr
 
 

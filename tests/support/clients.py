@@ -6,6 +6,9 @@ would, instead of raising it into the test; and neither follows redirects,
 so a test sees the redirect itself.
 """
 
+import functools
+import ssl
+
 import httpx2
 from fastapi.testclient import TestClient
 
@@ -20,6 +23,15 @@ def in_process_client(app: SnippetApp) -> httpx2.Client:
     return httpx2.Client(transport=transport, base_url="http://testserver")
 
 
-def socket_client(base_url: str) -> httpx2.Client:
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every socket client: each new one costs ~40 ms (loading CA certificates),
+    and the servers here speak plain HTTP on 127.0.0.1 anyway."""
+    return ssl.create_default_context()
+
+
+def socket_client(base_url: str, **options) -> httpx2.Client:
     """A client for a running server, with a bounded timeout."""
-    return httpx2.Client(base_url=base_url, timeout=10)
+    return httpx2.Client(
+        base_url=base_url, timeout=options.pop("timeout", 10), verify=tls_context(), **options
+    )

@@ -6,12 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 
+from .clients import socket_client
+
 
 def time_concurrent_gets(base_url: str, path: str, count: int, timeout: float = 30.0) -> float:
     """Seconds from the moment all `count` GETs are released to the last response; all must be 200."""
     start = threading.Barrier(count + 1)
     limits = httpx2.Limits(max_connections=count, max_keepalive_connections=0)
-    with httpx2.Client(base_url=base_url, timeout=timeout, limits=limits) as client:
+    with socket_client(base_url, timeout=timeout, limits=limits) as client:
 
         def get() -> int:
             start.wait()
