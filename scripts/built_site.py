@@ -108,6 +108,23 @@ class StaticFiles:
 
 
 @contextlib.contextmanager
+def served_folder(root: Path, subpath: str = "") -> Iterator[str]:
+    """Serve `root` on a free loopback port; yield the address of `root/subpath` ("http://.../sub/")."""
+    server = StaticFiles(root)
+    with running_servers([server]) as running:
+        yield running[server].base_url + "/" + (subpath.strip("/") + "/" if subpath else "")
+
+
+def build_for(site_dir: Path, address: str, **environment: str) -> Build:
+    """The strict MkDocs build of the repository into `site_dir`, for the address it is served at."""
+    build = run_build("mkdocs", site_dir, SITE_URL=address, **environment)
+    build.address = address
+    if not build.succeeded:
+        raise BuildFailed(f"mkdocs build --strict failed:\n{build.output}")
+    return build
+
+
+@contextlib.contextmanager
 def served_site(root: Path, subpath: str = "", **environment: str) -> Iterator[Build]:
     """Serve `root` on a free loopback port, build the site into `root/subpath` for that address.
 
@@ -116,14 +133,8 @@ def served_site(root: Path, subpath: str = "", **environment: str) -> Iterator[B
     """
     site_dir = root / subpath if subpath else root
     site_dir.mkdir(parents=True, exist_ok=True)
-    server = StaticFiles(root)
-    with running_servers([server]) as running:
-        address = running[server].base_url + "/" + (subpath.strip("/") + "/" if subpath else "")
-        build = run_build("mkdocs", site_dir, SITE_URL=address, **environment)
-        build.address = address
-        if not build.succeeded:
-            raise BuildFailed(f"mkdocs build --strict failed:\n{build.output}")
-        yield build
+    with served_folder(root, subpath) as address:
+        yield build_for(site_dir, address, **environment)
 
 
 def site_pages() -> list[str]:

@@ -19,10 +19,11 @@ import tempfile
 import threading
 from pathlib import Path
 
+import coverage
 import pytest
 from hypothesis import HealthCheck, settings
 
-from scripts.built_site import BUILD_TIMEOUT, BUILDS, Build, builds_summary, served_site
+from scripts.built_site import BUILD_TIMEOUT, BUILDS, Build, build_for, builds_summary, served_folder
 from scripts.tools import missing, tools_required
 from support.apps import all_apps
 from support.site import REPO_URL, SITE_SUBPATH, read_pages
@@ -47,7 +48,7 @@ settings.register_profile(
 # In CI the same examples every run, so a red build is reproducible.
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
 # --quick and --topic: enough examples to catch a crash on an obvious input, in a second.
-settings.register_profile("quick", parent=settings.get_profile("default"), max_examples=15)
+settings.register_profile("quick", parent=settings.get_profile("default"), max_examples=6)
 # HYPOTHESIS_PROFILE=thorough digs deeper when a robust example changes.
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=3000)
 
@@ -77,11 +78,33 @@ TIER_OF = {
     "test_workflows.py": ["slow"],
     "test_scripts.py": ["slow"],
     "test_inline_examples.py::test_a_failing_inline_example": ["slow"],
+    # llms.txt: its plugin is most of the build's time, so quick builds leave it out (QUICK_BUILD).
+    "test_hosting.py::test_llms_txt": ["slow"],
+    "test_hosting.py::test_every_tabbed_block_keeps_its_framework_in_the_llms": ["slow"],
     "test_new_topic.py::test_a_scaffolded_topic": ["scaffold"],
 }
+# Modules that never run a snippet's code: coverage (of snippets/) pauses while
+# their tests run, since tracing makes all Python about twice as slow. Had one
+# run snippet code after all, the 100% gate would fail, not pass.
+RUN_NO_SNIPPET_CODE = (
+    "test_site.py",
+    "test_hosting.py",
+    "test_lint.py",
+    "test_new_topic.py",
+    "test_scripts.py",
+    "test_pre_commit.py",
+    "test_workflows.py",
+    "test_zensical.py",
+    "test_browser.py",
+    "test_lighthouse.py",
+    "test_bench.py",
+    "test_contract_support.py",
+)
 # Checks of the whole site that --topic runs too: a new page must build and be tested.
 SITE_CHECKS = ("test_site.py", "test_hosting.py", "test_lint.py")
 LEFT_OUT_OF_A_TOPIC = ("bench", "browser", "slow", "scaffold")
+# What --quick and --topic build without: the llms.txt plugin (mkdocs.yml).
+QUICK_BUILD = {"LLMS_TXT": "false"}
 
 REPORT_LINES = pytest.StashKey[list[str]]()
 
@@ -126,6 +149,21 @@ def pytest_configure(config):
     settings.load_profile(profile)
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Under --quick or --topic, a module whose every test is left out is not even imported.
+
+    Importing Playwright, the benchmark and the rest costs seconds that the
+    edit loop should not pay; the tests are left out either way.
+    """
+    left_out = (
+        TIERS if config.getoption("quick") else LEFT_OUT_OF_A_TOPIC if config.getoption("topic") else ()
+    )
+    tiers = TIER_OF.get(collection_path.name, ())
+    if tiers and set(tiers) & set(left_out):
+        return True
+    return None
+
+
 def tiers_of(item) -> list[str]:
     module = item.path.name
     return [
@@ -156,6 +194,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for tier in tiers_of(item):
             item.add_marker(tier)
+        if item.path.name in RUN_NO_SNIPPET_CODE:
+            item.add_marker("no_cover")
     topic = config.getoption("topic")
     if config.getoption("quick"):
         keep = [item for item in items if not tiers_of(item)]
@@ -234,19 +274,25 @@ class BackgroundBuild:
     built for the address it is served at, under a subpath as on GitHub Pages
     and with REPO_URL set as the deploy sets it, so the census, the link check,
     the hosting checks, the browser tests and Lighthouse all look at the same
-    pages. The server stops when the run ends.
+    pages. The file server is started here, in the main thread: a server
+    started from a thread would get its "parent died" signal when that thread
+    ends (scripts/local_servers.py). It stops when the run ends.
     """
 
-    def __init__(self):
+    def __init__(self, **environment: str):
         self.root = Path(tempfile.mkdtemp(prefix="served-site-"))
+        self.environment = environment
         self._stack = contextlib.ExitStack()
+        address = self._stack.enter_context(served_folder(self.root, SITE_SUBPATH))
+        site_dir = self.root / SITE_SUBPATH
+        site_dir.mkdir()
         self._result: Build | BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(self.root,), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(site_dir, address), daemon=True)
         self._thread.start()
 
-    def _run(self, root: Path) -> None:
+    def _run(self, site_dir: Path, address: str) -> None:
         try:
-            self._result = self._stack.enter_context(served_site(root, SITE_SUBPATH, REPO_URL=REPO_URL))
+            self._result = build_for(site_dir, address, REPO_URL=REPO_URL, **self.environment)
         except BaseException as error:  # handed to the test that waits for the build
             self._result = error
 
@@ -267,9 +313,29 @@ class BackgroundBuild:
 BACKGROUND_BUILD = pytest.StashKey[BackgroundBuild]()
 
 
+def build_environment(config) -> dict[str, str]:
+    quick = config.getoption("quick") or config.getoption("topic") is not None
+    return QUICK_BUILD if quick else {}
+
+
+def runs_the_whole_selection(config) -> bool:
+    """The whole suite, --quick or --topic: no paths or -k given, so the site checks are selected."""
+    return not (
+        config.option.collectonly or config.option.keyword or config.args != config.getini("testpaths")
+    )
+
+
+def pytest_sessionstart(session):
+    """Start the build before collection (3 s here) when the site checks are sure to be selected."""
+    if runs_the_whole_selection(session.config):
+        session.config.stash[BACKGROUND_BUILD] = BackgroundBuild(**build_environment(session.config))
+
+
 def pytest_collection_finish(session):
+    if session.config.option.collectonly or BACKGROUND_BUILD in session.config.stash:
+        return
     if any({"build", "pages"} & set(getattr(item, "fixturenames", ())) for item in session.items):
-        session.config.stash[BACKGROUND_BUILD] = BackgroundBuild()
+        session.config.stash[BACKGROUND_BUILD] = BackgroundBuild(**build_environment(session.config))
 
 
 def pytest_sessionfinish(session):
@@ -282,7 +348,9 @@ def build(request, report):
     """The site as `mkdocs build --strict` builds it from the working tree, served (see BackgroundBuild)."""
     background = request.config.stash.get(BACKGROUND_BUILD, None)
     if background is None:  # a test that asks for it indirectly, not known at collection
-        background = request.config.stash[BACKGROUND_BUILD] = BackgroundBuild()
+        background = request.config.stash[BACKGROUND_BUILD] = BackgroundBuild(
+            **build_environment(request.config)
+        )
     result = background.result()
     report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
     return result
@@ -291,7 +359,14 @@ def build(request, report):
 @pytest.fixture(scope="session")
 def pages(build):
     """Every built page, parsed once: {"index.html": soup, "topics/routing/index.html": soup, ...}."""
-    return read_pages(build.site)
+    measuring = coverage.Coverage.current()  # None without --cov
+    if measuring is None:
+        return read_pages(build.site)
+    measuring.stop()  # parsing runs no snippet's code, and is twice as slow traced
+    try:
+        return read_pages(build.site)
+    finally:
+        measuring.start()
 
 
 def pytest_terminal_summary(terminalreporter, config):

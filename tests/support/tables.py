@@ -88,10 +88,10 @@ def site_markdown() -> markdown.Markdown:
     )
 
 
-def rendered_table(path: Path) -> Tag:
-    """The one table of a file, as the site renders it."""
+def rendered_table(path: Path, text: str) -> Tag:
+    """The one table of a file (its `text`), as the site renders it."""
     converter = site_markdown()
-    html = converter.reset().convert(path.read_text())
+    html = converter.reset().convert(text)
     tables = BeautifulSoup(html, "html.parser").find_all("table")
     if len(tables) != 1:
         raise ValueError(f"{path}: {len(tables)} tables; a table file holds exactly one. {HOW_TO}")
@@ -117,8 +117,15 @@ def read_cell(element: Tag) -> Cell:
 
 
 def table_rows(path: Path) -> tuple[list[str], list[dict[str, Cell]]]:
-    """The headings and the rows ({heading: cell}) of a file's table, unchecked."""
-    table = rendered_table(path)
+    """The headings and the rows ({heading: cell}) of a file's table, unchecked (fresh lists to change)."""
+    headings, rows = _parsed_table(path, path.read_text())
+    return list(headings), [dict(row) for row in rows]
+
+
+@functools.cache
+def _parsed_table(path: Path, text: str) -> tuple[list[str], list[dict[str, Cell]]]:
+    """Rendering a table costs ~0.1 s and every test module reads some: once per file and text."""
+    table = rendered_table(path, text)
     headings = [str(read_cell(heading)) for heading in table.select("thead th")]
     rows = [
         dict(zip(headings, (read_cell(cell) for cell in row.find_all("td")), strict=True))
