@@ -16,17 +16,19 @@ import os
 import shutil
 import signal
 import tempfile
-import threading
 from pathlib import Path
 
 import coverage
 import pytest
 from hypothesis import HealthCheck, settings
 
-from scripts.built_site import BUILD_TIMEOUT, BUILDS, Build, build_for, builds_summary, served_folder
+from scripts.built_site import BUILDS, Build, build_for, builds_summary, served_folder
 from scripts.tools import missing, tools_required
 from support.apps import all_apps
-from support.site import REPO_URL, SITE_SUBPATH, read_pages
+from support.background import Lane
+from support.browser import lighthouse_audits
+from support.scaffold import scaffold_and_check
+from support.site import REPO_URL, SITE_SUBPATH, build_copy_with_zensical, read_pages
 
 pytest_plugins = ["pytester", "support.server_pool"]
 
@@ -266,51 +268,55 @@ def require_tools(report):
     return require
 
 
-class BackgroundBuild:
-    """The run's one MkDocs build, started as soon as the tests are collected.
+class Session:
+    """What the run shares: the lane of background jobs, the served site folder, scratch folders.
 
-    It runs in another process while the first tests run in this one (two
-    cores), so the tests that read it rarely wait. It is served on 127.0.0.1,
-    built for the address it is served at, under a subpath as on GitHub Pages
-    and with REPO_URL set as the deploy sets it, so the census, the link check,
-    the hosting checks, the browser tests and Lighthouse all look at the same
-    pages. The file server is started here, in the main thread: a server
-    started from a thread would get its "parent died" signal when that thread
-    ends (scripts/local_servers.py). It stops when the run ends.
+    The site is served from the main thread (a server started from the lane's
+    thread would be stopped when that thread ends); the build into it is the
+    lane's first job, so it runs on the second core while this process
+    collects and runs the first tests.
     """
 
-    def __init__(self, **environment: str):
-        self.root = Path(tempfile.mkdtemp(prefix="served-site-"))
-        self.environment = environment
+    def __init__(self, config):
+        self.config = config
+        self.lane = Lane()
         self._stack = contextlib.ExitStack()
-        address = self._stack.enter_context(served_folder(self.root, SITE_SUBPATH))
-        site_dir = self.root / SITE_SUBPATH
+        self._scratch: list[Path] = []
+        self.address: str | None = None
+
+    def scratch(self, prefix: str) -> Path:
+        folder = Path(tempfile.mkdtemp(prefix=prefix))
+        self._scratch.append(folder)
+        return folder
+
+    def queue_build(self) -> None:
+        root = self.scratch("served-site-")
+        self.address = self._stack.enter_context(served_folder(root, SITE_SUBPATH))
+        site_dir = root / SITE_SUBPATH
         site_dir.mkdir()
-        self._result: Build | BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(site_dir, address), daemon=True)
-        self._thread.start()
+        environment = {"REPO_URL": REPO_URL, **build_environment(self.config)}
+        self.lane.submit("build", lambda: build_for(site_dir, self.address, **environment))
 
-    def _run(self, site_dir: Path, address: str) -> None:
-        try:
-            self._result = build_for(site_dir, address, REPO_URL=REPO_URL, **self.environment)
-        except BaseException as error:  # handed to the test that waits for the build
-            self._result = error
+    def queue_the_rest(self) -> None:
+        """The whole suite's other slow subprocesses, in the order the tests need them."""
+        self.lane.submit("lighthouse", lambda: lighthouse_audits(self.lane.result("build").address))
+        self.lane.submit(
+            "zensical", lambda: build_copy_with_zensical(self.scratch("zensical-"), self.address)
+        )
+        self.lane.submit("scaffold", lambda: scaffold_and_check(self.scratch("scaffold-")))
 
-    def result(self) -> Build:
-        self._thread.join(BUILD_TIMEOUT + 30)
-        if isinstance(self._result, BaseException):
-            raise self._result
-        if self._result is None:
-            raise TimeoutError("the site build did not finish")
-        return self._result
+    def result(self, name: str, work):
+        """A queued job's result, or `work()` run here if this run did not queue it."""
+        return self.lane.result(name) if self.lane.queued(name) else work()
 
     def close(self) -> None:
-        self._thread.join(BUILD_TIMEOUT + 30)
+        self.lane.close()
         self._stack.close()
-        shutil.rmtree(self.root, ignore_errors=True)
+        for folder in self._scratch:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
-BACKGROUND_BUILD = pytest.StashKey[BackgroundBuild]()
+SESSION = pytest.StashKey[Session]()
 
 
 def build_environment(config) -> dict[str, str]:
@@ -326,32 +332,40 @@ def runs_the_whole_selection(config) -> bool:
 
 
 def pytest_sessionstart(session):
-    """Start the build before collection (3 s here) when the site checks are sure to be selected."""
+    """Queue the build before collection (3 s here) when the site checks are sure to be selected,
+    and in the whole suite the other slow subprocesses after it."""
+    shared = session.config.stash[SESSION] = Session(session.config)
     if runs_the_whole_selection(session.config):
-        session.config.stash[BACKGROUND_BUILD] = BackgroundBuild(**build_environment(session.config))
+        shared.queue_build()
+        if not (session.config.getoption("quick") or session.config.getoption("topic")):
+            shared.queue_the_rest()
 
 
 def pytest_collection_finish(session):
-    if session.config.option.collectonly or BACKGROUND_BUILD in session.config.stash:
+    shared = session.config.stash[SESSION]
+    if session.config.option.collectonly or shared.lane.queued("build"):
         return
     if any({"build", "pages"} & set(getattr(item, "fixturenames", ())) for item in session.items):
-        session.config.stash[BACKGROUND_BUILD] = BackgroundBuild(**build_environment(session.config))
+        shared.queue_build()
 
 
 def pytest_sessionfinish(session):
-    if (background := session.config.stash.get(BACKGROUND_BUILD, None)) is not None:
-        background.close()
+    if (shared := session.config.stash.get(SESSION, None)) is not None:
+        shared.close()
 
 
 @pytest.fixture(scope="session")
-def build(request, report):
-    """The site as `mkdocs build --strict` builds it from the working tree, served (see BackgroundBuild)."""
-    background = request.config.stash.get(BACKGROUND_BUILD, None)
-    if background is None:  # a test that asks for it indirectly, not known at collection
-        background = request.config.stash[BACKGROUND_BUILD] = BackgroundBuild(
-            **build_environment(request.config)
-        )
-    result = background.result()
+def background(request) -> Session:
+    """The run's shared Session: `background.result(name, work)` for a lane job's result."""
+    return request.config.stash[SESSION]
+
+
+@pytest.fixture(scope="session")
+def build(background, report) -> Build:
+    """The site as `mkdocs build --strict` builds it from the working tree, served (see Session)."""
+    if not background.lane.queued("build"):  # asked for indirectly, not seen at collection
+        background.queue_build()
+    result = background.lane.result("build")
     report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
     return result
 

@@ -8,9 +8,11 @@ finding. The interaction tests click through linked tabs, the copy button,
 search, the theme toggle and the phone navigation drawer.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
@@ -24,6 +26,7 @@ PAGES = site_pages()
 PHONE = {"width": 375, "height": 812}
 TOPIC = "topics/routing/"  # a page with many tab pairs
 NEXT_TOPIC = "topics/requests-and-errors/"
+WORKERS = 2  # browsers checking pages at once: one per core
 
 
 @pytest.fixture(scope="module")
@@ -74,30 +77,66 @@ def follow_nav_link(page, path: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def check_page(browser, address: str, path: str) -> list[str]:
+    """Everything wrong with one page: axe in the light scheme, then, switched with the toggle, in the
+    dark one, then the layout at phone width; and any console error or failed request on the way."""
+    context = browser.new_context(color_scheme="light")
+    try:
+        watch = Watch(origin=address)
+        watch.attach(context)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.goto(address + path, wait_until="networkidle")
+        problems = [] if scheme(page) == SCHEMES["light"] else [f"loads in the {scheme(page)} scheme"]
+        problems += [f"light scheme: {finding}" for finding in serious_violations(page)]
+        page.locator("form[data-md-component=palette] label:visible").click()
+        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{SCHEMES['dark']}'", timeout=5000)
+        # The schemes differ only in colour, so the dark pass runs axe's colour rules.
+        problems += [f"dark scheme: {finding}" for finding in serious_violations(page, COLOUR_RULES)]
+        page.set_viewport_size(PHONE)
+        page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if page_width > screen_width:
+            problems.append(f"scrolls sideways on a phone ({page_width} px > {screen_width} px)")
+        # A code block wider than the screen must scroll inside itself.
+        overflowing = page.evaluate(
+            """[...document.querySelectorAll('pre > code')]
+                .filter(code => code.scrollWidth > code.clientWidth)
+                .map(code => getComputedStyle(code).overflowX)"""
+        )
+        if not set(overflowing) <= {"auto", "scroll"}:
+            problems.append(
+                f"wide code that does not scroll on a phone: overflow-x {sorted(set(overflowing))}"
+            )
+        return problems + watch.problems
+    except PlaywrightError as error:
+        return [f"{type(error).__name__}: {error}"]
+    finally:
+        context.close()
+
+
+def check_pages(address: str, paths: list[str]) -> dict[str, list[str]]:
+    """check_page for each path, in this thread's own browser (Playwright's sync API is per thread)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            return {path: check_page(browser, address, path) for path in paths}
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def page_problems(require_tools, build) -> dict[str, list[str]]:
+    """Every page checked once, by WORKERS browsers at a time: the checks wait on Chromium, not on Python."""
+    require_tools("chromium")
+    shares = [PAGES[worker::WORKERS] for worker in range(WORKERS)]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = pool.map(check_pages, [build.address] * WORKERS, shares)
+        return {path: problems for result in results for path, problems in result.items()}
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(visit, path):
-    """One load per page: axe in the light scheme, then, switched with the toggle, in the dark one,
-    then the layout at phone width. Any console error or failed request on the way fails the page."""
-    page, watch = visit(path, "light")
-    assert scheme(page) == SCHEMES["light"]
-    assert serious_violations(page) == [], "light scheme"
-    page.locator("form[data-md-component=palette] label:visible").click()
-    wait_for(
-        page, f"document.body.dataset.mdColorScheme === '{SCHEMES['dark']}'", "switching to the dark scheme"
-    )
-    # The schemes differ only in colour, so the dark pass runs axe's colour rules.
-    assert serious_violations(page, COLOUR_RULES) == [], "dark scheme"
-    page.set_viewport_size(PHONE)
-    page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert page_width <= screen_width, "the page scrolls sideways on a phone"
-    # A code block wider than the screen must scroll inside itself.
-    overflowing = page.evaluate(
-        """[...document.querySelectorAll('pre > code')]
-            .filter(code => code.scrollWidth > code.clientWidth)
-            .map(code => getComputedStyle(code).overflowX)"""
-    )
-    assert set(overflowing) <= {"auto", "scroll"}
-    assert watch.problems == []
+def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(page_problems, path):
+    assert page_problems[path] == []
 
 
 @pytest.mark.parametrize("color_scheme", SCHEMES)

@@ -1,23 +1,25 @@
 """Lighthouse on the home page and a topic page: accessibility, best practices, SEO, weight budget.
 
 The audits run on the run's one build (tests/conftest.py), with the same code
-scripts/lighthouse.py uses to audit every page. The performance score is
+scripts/lighthouse.py uses to audit every page; the whole suite runs them in
+the background as soon as the build is done (tests/support/background.py). The performance score is
 printed, not asserted: it depends on how busy the machine is.
 """
 
 import pytest
 
-from scripts.lighthouse import NEEDS, audit, table
+from scripts.lighthouse import NEEDS, table
+from support.browser import LIGHTHOUSE_PAGES as PAGES
+from support.browser import lighthouse_audits
 
-PAGES = ["", "topics/routing/"]
 MIN_SCORE = 95
 HOME_BUDGET_KIB = 350
 
 
 @pytest.fixture(scope="module")
-def audits(build, require_tools, report):
+def audits(build, background, require_tools, report):
     require_tools(*NEEDS)
-    results = {page: audit(build.address + page) for page in PAGES}
+    results = background.result("lighthouse", lambda: lighthouse_audits(build.address))
     report.extend(["Lighthouse (scripts/lighthouse.py's audit):", *table(results).splitlines()])
     return results
 

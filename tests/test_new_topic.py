@@ -10,36 +10,17 @@ folder. The copy has no git history, so its build also proves that such a
 copy builds and that every page then shows the build date.
 """
 
-import argparse
 import fnmatch
-import itertools
-import os
 import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
 
 from scripts import new_topic
-from scripts.dev import pytest_command
 from support.paths import ROOT
+from support.scaffold import NAME, TITLE, scaffold_and_check
 from support.site import copy_project
-
-
-def free_name() -> str:
-    """demo, or demo_2, demo_3, ... if a scaffolded demo is in the tree already (as in the README's check)."""
-    for number in itertools.count(1):
-        name = "demo" if number == 1 else f"demo_{number}"
-        if new_topic.name_problem(name) is None:
-            return name
-    raise AssertionError("unreachable")
-
-
-NAME = free_name()
-TITLE = NAME.replace("_", " ").capitalize()  # "Demo", "Demo 2", ...
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
@@ -50,40 +31,17 @@ def files_in(folder: Path) -> dict[str, bytes]:
     }
 
 
-def clean_environment() -> dict[str, str]:
-    """This run's environment without the coverage plumbing of the outer pytest."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("COV_CORE_", "COVERAGE_", "PYTEST_"))
-    }
-
-
 @pytest.mark.timeout(300)
-def test_a_scaffolded_topic_passes_its_checks_as_generated(tmp_path):
-    copy = copy_project(tmp_path / "repo")
-    scaffolded = subprocess.run(
-        [sys.executable, "scripts/new_topic.py", NAME, TITLE],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert scaffolded.returncode == 0, scaffolded.stderr
-    report = tmp_path / "report.xml"
-    options = argparse.Namespace(topic=NAME, quick=False)
-    command = pytest_command(
-        options, ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"], sys.executable
-    )
-    suite = subprocess.run(
-        command, cwd=copy, env=clean_environment(), capture_output=True, text=True, timeout=280
-    )
+def test_a_scaffolded_topic_passes_its_checks_as_generated(background, tmp_path, report):
+    run = background.result("scaffold", lambda: scaffold_and_check(tmp_path))
+    report.append("scaffold test: its copy's run (scripts/dev.py test --topic) built the copy once more")
+    assert run.scaffolded.returncode == 0, run.scaffolded.stderr
+    suite, copy, ran = run.suite, run.copy, run.ran
     assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-2000:]
     # Coverage measured the new topic's folder alone, all of it.
     modules = len(list((copy / "snippets" / NAME).glob("*.py")))
     assert f"{modules} files skipped due to complete coverage" in suite.stdout, suite.stdout[-3000:]
     assert "Required test coverage of 100.0% reached" in suite.stdout
-    ran = [f"{case.get('classname')}::{case.get('name')}" for case in ET.parse(report).iter("testcase")]
     # The generic runners found the new topic, not only its own module.
     for runner in (f"test_{NAME}", "test_contracts", "test_real_servers", "test_robustness"):
         assert any(runner in test and NAME in test for test in ran), f"{runner} ran nothing of {NAME}"

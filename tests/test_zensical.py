@@ -18,18 +18,16 @@ import difflib
 
 import pytest
 
-from scripts.built_site import run_build
-from support.site import REPO_URL, copy_project, read_pages, tab_sets
+from support.site import build_copy_with_zensical, read_pages, tab_sets
 
 # What only MkDocs adds: the hook's versions line, the git date plugin's aside.
 MKDOCS_ONLY = ["p.tested-versions", "aside.md-source-file"]
 
 
 @pytest.fixture(scope="module")
-def zensical_pages(build, tmp_path_factory, report):
-    project = copy_project(tmp_path_factory.mktemp("zensical") / "checkout")
-    # For the same address and repository as the MkDocs build it is compared with.
-    zensical = run_build("zensical", project / "site", project, SITE_URL=build.address, REPO_URL=REPO_URL)
+def zensical_pages(build, background, tmp_path_factory, report):
+    folder = tmp_path_factory.mktemp("zensical")
+    zensical = background.result("zensical", lambda: build_copy_with_zensical(folder, build.address))
     assert zensical.succeeded, zensical.output
     report.append(f"zensical build --strict: {zensical.seconds:.2f} s")
     return read_pages(zensical.site)

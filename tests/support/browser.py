@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from axe_playwright_python.sync_playwright import Axe
 
+from scripts.lighthouse import audit
+
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's palette scheme
 BLOCKING_IMPACTS = {"serious", "critical"}
 # axe-core rules whose outcome depends on colours, the only thing a colour scheme changes.
@@ -85,3 +87,12 @@ def tab_choices(page) -> list[list[str]]:
             return [label(chosen), ...inputs.filter(input => input !== chosen).map(label)];
         })"""
     )
+
+
+# The pages tests/test_lighthouse.py audits: the home page and a topic page with many tab pairs.
+LIGHTHOUSE_PAGES = ["", "topics/routing/"]
+
+
+def lighthouse_audits(address: str) -> dict[str, dict]:
+    """scripts/lighthouse.py's audit of each of LIGHTHOUSE_PAGES on the site served at `address`."""
+    return {page: audit(address + page) for page in LIGHTHOUSE_PAGES}

@@ -15,6 +15,8 @@ from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from scripts.built_site import Build, run_build
+
 from .inline_examples import inline_examples
 from .paths import DOCS, ROOT, SNIPPETS
 
@@ -84,6 +86,12 @@ NOT_COPIED = shutil.ignore_patterns(
     ".ruff_cache",
     ".coverage*",
 )
+
+
+def build_copy_with_zensical(folder: Path, address: str) -> Build:
+    """Zensical's strict build of a copy of the project, for the MkDocs build's address and repository."""
+    project = copy_project(folder / "checkout")
+    return run_build("zensical", project / "site", project, SITE_URL=address, REPO_URL=REPO_URL)
 
 
 def read_pages(site: Path) -> dict[str, BeautifulSoup]:

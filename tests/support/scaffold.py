@@ -1,0 +1,78 @@
+"""A topic scaffolded in a copy of the project and checked there, as a contributor would do it.
+
+tests/test_new_topic.py asserts on the result; the run is slow (a copy, a
+build, real servers), so the whole suite starts it early in the background
+(tests/support/background.py).
+"""
+
+import argparse
+import itertools
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts import new_topic
+from scripts.dev import pytest_command
+
+from .site import copy_project
+
+
+def free_name() -> str:
+    """demo, or demo_2, demo_3, ... if a scaffolded demo is in the tree already (as in the README's check)."""
+    for number in itertools.count(1):
+        name = "demo" if number == 1 else f"demo_{number}"
+        if new_topic.name_problem(name) is None:
+            return name
+    raise AssertionError("unreachable")
+
+
+NAME = free_name()
+TITLE = NAME.replace("_", " ").capitalize()  # "Demo", "Demo 2", ...
+
+
+def clean_environment() -> dict[str, str]:
+    """This run's environment without the coverage plumbing of the outer pytest."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("COV_CORE_", "COVERAGE_", "PYTEST_"))
+    }
+
+
+@dataclass
+class ScaffoldRun:
+    copy: Path
+    scaffolded: subprocess.CompletedProcess
+    suite: subprocess.CompletedProcess | None
+    ran: list[str]  # "module::test" of every test the copy's run reported
+
+
+def scaffold_and_check(folder: Path) -> ScaffoldRun:
+    """Copy the project into `folder`, scaffold NAME there, then run `scripts/dev.py test --topic NAME`."""
+    copy = copy_project(folder / "repo")
+    scaffolded = subprocess.run(
+        [sys.executable, "scripts/new_topic.py", NAME, TITLE],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    if scaffolded.returncode != 0:
+        return ScaffoldRun(copy, scaffolded, None, [])
+    report = folder / "report.xml"
+    options = argparse.Namespace(topic=NAME, quick=False)
+    command = pytest_command(
+        options, ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"], sys.executable
+    )
+    suite = subprocess.run(
+        command, cwd=copy, env=clean_environment(), capture_output=True, text=True, timeout=280
+    )
+    ran = (
+        [f"{case.get('classname')}::{case.get('name')}" for case in ET.parse(report).iter("testcase")]
+        if report.exists()
+        else []
+    )
+    return ScaffoldRun(copy, scaffolded, suite, ran)
