@@ -63,6 +63,11 @@ TIERS = {
     "slow": "build with Zensical, or run other programs for several seconds",
     "scaffold": "scaffold a topic in a copy of the project and test it there",
 }
+# The order the tiers run in: what this process does alone first, while the
+# background lane (tests/support/background.py) builds and audits on the other
+# core; then real servers and timings; the browser, which keeps both cores
+# busy, last.
+RUN_ORDER = ("", "slow", "servers", "timing", "bench", "scaffold", "browser")
 # Which tests are in which tier: a module, or a module and a test name's start.
 TIER_OF = {
     "test_real_servers.py": ["servers"],
@@ -198,6 +203,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(tier)
         if item.path.name in RUN_NO_SNIPPET_CODE:
             item.add_marker("no_cover")
+    items.sort(key=lambda item: max((RUN_ORDER.index(tier) for tier in tiers_of(item)), default=0))
     topic = config.getoption("topic")
     if config.getoption("quick"):
         keep = [item for item in items if not tiers_of(item)]
