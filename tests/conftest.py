@@ -1,8 +1,8 @@
 """What every test shares: the tiers and selections, simulated I/O, Hypothesis profiles, the one site build.
 
 Tiers. Every test that needs more than this process (real servers, timings,
-Chromium, wrk, a copy of the project) carries a marker, applied here and
-nowhere else (`TIER_OF`). `--quick` leaves all of them out: what remains is the
+Chromium, wrk, a copy of the project) carries a marker, declared in
+tests/support/tiers.py and applied here, nowhere else. `--quick` leaves all of them out: what remains is the
 edit loop (in-process contracts and tables, generated input at a small
 Hypothesis profile, inline examples, the strict build with its census and link
 check, lint, and coverage of snippets/). `--topic NAME` runs everything about
@@ -29,6 +29,15 @@ from support.background import Lane
 from support.browser import lighthouse_audits
 from support.scaffold import scaffold_and_check
 from support.site import REPO_URL, SITE_SUBPATH, build_copy_with_zensical, read_pages
+from support.tiers import (
+    LEFT_OUT_OF_A_TOPIC,
+    RUN_NO_SNIPPET_CODE,
+    TIERS,
+    module_tiers,
+    run_rank,
+    selected,
+    tiers_of,
+)
 
 pytest_plugins = ["pytester", "support.server_pool"]
 
@@ -54,62 +63,6 @@ settings.register_profile("quick", parent=settings.get_profile("default"), max_e
 # HYPOTHESIS_PROFILE=thorough digs deeper when a robust example changes.
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=3000)
 
-# marker -> what the tests carrying it need; --quick leaves them all out.
-TIERS = {
-    "servers": "start real servers (uvicorn, gunicorn, Flask's) on 127.0.0.1",
-    "timing": "time concurrent requests against real servers",
-    "browser": "drive Chromium (Playwright, axe-core, Lighthouse)",
-    "bench": "run the benchmark pipeline with wrk",
-    "slow": "build with Zensical, or run other programs for several seconds",
-    "scaffold": "scaffold a topic in a copy of the project and test it there",
-}
-# The order the tiers run in: what this process does alone first, while the
-# background lane (tests/support/background.py) builds and audits on the other
-# core; then real servers and timings; the browser, which keeps both cores
-# busy, last.
-RUN_ORDER = ("", "slow", "servers", "timing", "bench", "scaffold", "browser")
-# Which tests are in which tier: a module, or a module and a test name's start.
-TIER_OF = {
-    "test_real_servers.py": ["servers"],
-    "test_concurrency.py::test_scenario_runs_as_the_page_says": ["servers", "timing"],
-    "test_io_wait.py::test_article_examples_under_their_production_servers": ["servers", "timing"],
-    "test_websocket_echo.py::test_echo_under_the_production_server": ["servers"],
-    "test_background_tasks.py::test_when_the_slow_task_runs": ["servers", "timing"],
-    "test_deployment.py::test_command_serves_the_app": ["servers"],
-    "test_database.py::test_over_a_socket": ["servers"],
-    "test_bench.py": ["bench"],
-    "test_browser.py": ["browser"],
-    "test_lighthouse.py": ["browser"],
-    "test_zensical.py": ["slow"],
-    "test_pre_commit.py": ["slow"],
-    "test_workflows.py": ["slow"],
-    "test_scripts.py": ["slow"],
-    "test_inline_examples.py::test_a_failing_inline_example": ["slow"],
-    # llms.txt: its plugin is most of the build's time, so quick builds leave it out (QUICK_BUILD).
-    "test_hosting.py::test_llms_txt": ["slow"],
-    "test_hosting.py::test_every_tabbed_block_keeps_its_framework_in_the_llms": ["slow"],
-    "test_new_topic.py::test_a_scaffolded_topic": ["scaffold"],
-}
-# Modules that never run a snippet's code: coverage (of snippets/) pauses while
-# their tests run, since tracing makes all Python about twice as slow. Had one
-# run snippet code after all, the 100% gate would fail, not pass.
-RUN_NO_SNIPPET_CODE = (
-    "test_site.py",
-    "test_hosting.py",
-    "test_lint.py",
-    "test_new_topic.py",
-    "test_scripts.py",
-    "test_pre_commit.py",
-    "test_workflows.py",
-    "test_zensical.py",
-    "test_browser.py",
-    "test_lighthouse.py",
-    "test_bench.py",
-    "test_contract_support.py",
-)
-# Checks of the whole site that --topic runs too: a new page must build and be tested.
-SITE_CHECKS = ("test_site.py", "test_hosting.py", "test_lint.py")
-LEFT_OUT_OF_A_TOPIC = ("bench", "browser", "slow", "scaffold")
 # What --quick and --topic build without: the llms.txt plugin (mkdocs.yml).
 QUICK_BUILD = {"LLMS_TXT": "false"}
 
@@ -165,36 +118,9 @@ def pytest_ignore_collect(collection_path, config):
     left_out = (
         TIERS if config.getoption("quick") else LEFT_OUT_OF_A_TOPIC if config.getoption("topic") else ()
     )
-    tiers = TIER_OF.get(collection_path.name, ())
-    if tiers and set(tiers) & set(left_out):
+    if set(module_tiers(collection_path.name)) & set(left_out):
         return True
     return None
-
-
-def tiers_of(item) -> list[str]:
-    module = item.path.name
-    return [
-        tier
-        for key, tiers in TIER_OF.items()
-        if key == module or (key.startswith(f"{module}::") and item.name.startswith(key.split("::", 1)[1]))
-        for tier in tiers
-    ]
-
-
-def topics_of(item) -> set[str]:
-    """The topics a test is about: its module's, or those of the apps, exchanges or rows it is given."""
-    topics = set()
-    if item.path.name.startswith("test_") and item.path.stem.removeprefix("test_") in _TOPICS:
-        topics.add(item.path.stem.removeprefix("test_"))
-    for value in getattr(getattr(item, "callspec", None), "params", {}).values():
-        for candidate in (value, getattr(value, "app", None)):
-            topic = getattr(candidate, "topic", None)
-            if isinstance(topic, str):
-                topics.add(topic)
-    return topics
-
-
-_TOPICS = {app.topic for app in all_apps()}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -203,22 +129,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(tier)
         if item.path.name in RUN_NO_SNIPPET_CODE:
             item.add_marker("no_cover")
-    items.sort(key=lambda item: max((RUN_ORDER.index(tier) for tier in tiers_of(item)), default=0))
-    topic = config.getoption("topic")
-    if config.getoption("quick"):
-        keep = [item for item in items if not tiers_of(item)]
-    elif topic is not None:
-        keep = [
-            item
-            for item in items
-            if not set(tiers_of(item)) & set(LEFT_OUT_OF_A_TOPIC)
-            and (topic in topics_of(item) or (item.path.name in SITE_CHECKS and not topics_of(item)))
-        ]
-    else:
-        return
-    dropped = [item for item in items if item not in keep]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
+    items.sort(key=run_rank)
+    keep = selected(items, quick=config.getoption("quick"), topic=config.getoption("topic"))
+    if len(keep) < len(items):
+        kept = {id(item) for item in keep}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
         items[:] = keep
 
 
