@@ -5,7 +5,7 @@ docs/data/benchmark-report.md, which the page includes, and one SVG chart per
 swept workload. Every figure on the page comes from here; the tests rebuild
 these files from the data and fail if the committed ones differ.
 
-    python scripts/bench_report.py
+    python -m scripts.bench_report
 """
 
 import argparse

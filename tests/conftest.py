@@ -220,17 +220,19 @@ class Session:
 
     def queue_the_rest(self) -> None:
         """The whole suite's other slow subprocesses, in the order the tests need them."""
-        self.lane.submit("lighthouse", lambda: lighthouse_audits(self.lane.result("build").address))
         self.lane.submit(
             "zensical", lambda: build_copy_with_zensical(self.scratch("zensical-"), self.address)
         )
         self.lane.submit("scaffold", lambda: scaffold_and_check(self.scratch("scaffold-")))
+        self.lane.submit("lighthouse", lambda: lighthouse_audits(self.lane.result("build").address))
 
     def result(self, name: str, work):
         """A queued job's result, or `work()` run here if this run did not queue it."""
         return self.lane.result(name) if self.lane.queued(name) else work()
 
     def close(self) -> None:
+        # Jobs not started are dropped and a running one is stopped (a run
+        # that ends early, by Ctrl-C, SIGTERM or -x, must not leave them going).
         self.lane.close()
         self._stack.close()
         for folder in self._scratch:
@@ -268,6 +270,13 @@ def pytest_collection_finish(session):
         return
     if any({"build", "pages"} & set(getattr(item, "fixturenames", ())) for item in session.items):
         shared.queue_build()
+
+
+def pytest_runtest_setup(item):
+    """Timing tests measure elapsed time: let the background lane finish first, so no build or
+    audit competes with them for the two cores."""
+    if item.get_closest_marker("timing") and (shared := item.config.stash.get(SESSION, None)):
+        shared.lane.wait_until_idle()
 
 
 def pytest_sessionfinish(session):

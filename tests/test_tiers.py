@@ -60,3 +60,16 @@ def test_topic_keeps_its_tests_and_the_site_checks():
         fake_item("test_browser.py", "test_page", app=hello),
     ]
     assert selected(items, quick=False, topic="hello") == [items[0], items[2], items[3]]
+
+
+def test_every_module_that_starts_servers_itself_is_tiered():
+    """A test module calling running_servers directly (not through the pool) must be in TIER_OF,
+    or its servers would start in the quick loop."""
+    listed = {key.partition("::")[0] for key in TIER_OF}
+    starting = sorted(
+        path.name
+        for path in TESTS.glob("test_*.py")
+        if path.name != Path(__file__).name and "running_servers(" in path.read_text()
+    )
+    assert starting
+    assert [name for name in starting if name not in listed] == []

@@ -13,10 +13,15 @@ before the session does (scripts/local_servers.py starts servers in the main
 thread for that reason).
 """
 
+import contextlib
+import os
 import queue
+import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -66,7 +71,67 @@ class Lane:
             raise job.error
         return job.result
 
-    def close(self, timeout: float = 900) -> None:
-        """Let queued jobs finish (their processes must not outlive the session), then end the thread."""
+    def wait_until_idle(self, timeout: float = 900) -> None:
+        for job in list(self._jobs.values()):
+            job.done.wait(timeout)
+
+    def close(self, grace: float = 5) -> None:
+        """Drop the jobs not started, stop the processes of the one running, then end the thread.
+
+        A job's processes are this process's children in its own process
+        group (servers get groups of their own, so they are not touched); each
+        is sent SIGTERM, and SIGKILL with its descendants after `grace` seconds.
+        """
+        while True:
+            try:
+                dropped = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if dropped is not None:
+                dropped.error = RuntimeError(f"background job {dropped.name!r} was cancelled")
+                dropped.done.set()
         self._queue.put(None)
-        self._thread.join(timeout)
+        if self._thread.is_alive() and any(not job.done.is_set() for job in self._jobs.values()):
+            stop_children_in_my_group(grace)
+        self._thread.join(grace * 4)
+
+
+def children_in_my_group() -> list[int]:
+    """Live child processes of this one that share its process group."""
+    me, group = os.getpid(), os.getpgrp()
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, parent, process_group = fields[0], int(fields[1]), int(fields[2])
+        if parent == me and process_group == group and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    children = [int(child) for child in _children_file(pid)]
+    return children + [grandchild for child in children for grandchild in descendants(child)]
+
+
+def _children_file(pid: int) -> list[str]:
+    try:
+        return " ".join(path.read_text() for path in Path(f"/proc/{pid}/task").glob("*/children")).split()
+    except OSError:
+        return []
+
+
+def stop_children_in_my_group(grace: float) -> None:
+    children = children_in_my_group()
+    tree = {pid: descendants(pid) for pid in children}
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        time.sleep(0.1)
+    for pid in [pid for child, below in tree.items() for pid in (child, *below)]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)

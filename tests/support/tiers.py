@@ -61,6 +61,7 @@ RUN_NO_SNIPPET_CODE = (
     "test_bench.py",
     "test_contract_support.py",
     "test_tiers.py",
+    "test_background.py",
 )
 # Checks of the whole site that --topic runs too: a new page must build and be tested.
 SITE_CHECKS = ("test_site.py", "test_hosting.py", "test_lint.py")

@@ -1,0 +1,59 @@
+"""The background lane (tests/support/background.py) stops what it started when a run ends early.
+
+Run in a subprocess of its own: stopping a lane stops the children in its
+process group, which here would include this run's own site build.
+"""
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from support.paths import ROOT, TESTS
+
+SCRIPT = """
+import subprocess, sys, time
+sys.path[:0] = [{tests!r}]
+from support.background import Lane
+
+lane = Lane()
+lane.submit("long", lambda: subprocess.run([sys.executable, "-c", "import time; time.sleep(60)", {marker!r}]))
+lane.submit("never", lambda: "ran")
+time.sleep(1.5)  # the long job's process is running
+started = time.monotonic()
+lane.close(grace=2)
+print(f"closed in {{time.monotonic() - started:.1f}} s")
+try:
+    lane.result("never", timeout=1)
+except RuntimeError as error:
+    print(error)
+"""
+
+
+def processes_with(marker: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return found
+
+
+def test_closing_the_lane_stops_the_running_job_and_drops_the_rest():
+    marker = f"lane-test-{uuid.uuid4()}"
+    script = SCRIPT.format(tests=str(TESTS), marker=marker)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "background job 'never' was cancelled" in result.stdout
+    seconds = float(result.stdout.split("closed in ", 1)[1].split(" s", 1)[0])
+    assert seconds < 10, result.stdout
+    assert processes_with(marker) == []
