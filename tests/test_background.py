@@ -19,7 +19,7 @@ from support.background import Lane
 lane = Lane()
 lane.submit("long", lambda: subprocess.run([sys.executable, "-c", "import time; time.sleep(60)", {marker!r}]))
 lane.submit("never", lambda: "ran")
-time.sleep(1.5)  # the long job's process is running
+time.sleep(0.8)  # the long job's process is running
 started = time.monotonic()
 lane.close(grace=2)
 print(f"closed in {{time.monotonic() - started:.1f}} s")
