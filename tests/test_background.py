@@ -7,9 +7,9 @@ process group, which here would include this run's own site build.
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 from support.paths import ROOT, TESTS
+from support.processes import processes_with
 
 SCRIPT = """
 import subprocess, sys, time
@@ -28,17 +28,6 @@ try:
 except RuntimeError as error:
     print(error)
 """
-
-
-def processes_with(marker: str) -> list[str]:
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if marker.encode() in cmdline.read_bytes():
-                found.append(cmdline.parent.name)
-        except OSError:
-            continue
-    return found
 
 
 def test_closing_the_lane_stops_the_running_job_and_drops_the_rest():

@@ -18,12 +18,12 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import pytest
 
 from scripts import bench, bench_report
 from support.paths import DOCS, ROOT
+from support.processes import processes_with
 
 DATA = DOCS / "data"
 
@@ -43,18 +43,6 @@ def run_bench(*args: str, env: dict | None = None, timeout: float = 120) -> subp
         env=env,
         cwd=ROOT,
     )
-
-
-def processes_with(marker: str) -> list[int]:
-    """Processes whose environment holds `marker` (a run's BENCH_RUN id)."""
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if marker.encode() in environ.read_bytes():
-                found.append(int(environ.parent.name))
-        except OSError:
-            continue
-    return found
 
 
 def test_quick_run_end_to_end(wrk, tmp_path):

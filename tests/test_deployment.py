@@ -8,12 +8,12 @@ the processes it started, to check the worker model the table states.
 import importlib.metadata
 import re
 import time
-from pathlib import Path
 
 import pytest
 
 from support.clients import socket_client
 from support.paths import SNIPPETS
+from support.processes import in_group
 from support.server_pool import serves
 from support.servers import HOST, ShownCommand
 from support.tables import literal, read_pipe_table
@@ -21,17 +21,6 @@ from support.tables import literal, read_pipe_table
 ROWS = read_pipe_table(
     SNIPPETS / "deployment" / "commands.md", reads=("Framework", "Server", "Command", "What serves requests")
 )
-
-
-def processes_in_group(group: int) -> int:
-    count = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended while we looked
-            continue
-        count += int(fields[2]) == group  # field 5 of stat: the process group id
-    return count
 
 
 def option(command: str, name: str) -> int | None:
@@ -59,9 +48,9 @@ def test_command_serves_the_app(served, row):
     # others have booted.
     expected = (workers or 0) + 1
     deadline = time.monotonic() + 15
-    while processes_in_group(server.process.pid) < expected and time.monotonic() < deadline:
+    while len(in_group(server.process.pid)) < expected and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert expected <= processes_in_group(server.process.pid) <= expected + 1, server.output()
+    assert expected <= len(in_group(server.process.pid)) <= expected + 1, server.output()
 
 
 def test_fastapi_requirements_the_page_states():

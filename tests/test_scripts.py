@@ -12,6 +12,7 @@ import pytest
 
 from scripts.local_servers import free_ports
 from support.paths import ROOT
+from support.processes import in_group
 
 # Programs, not the modules they share (hooks, helpers).
 SCRIPTS = sorted(path for path in (ROOT / "scripts").glob("*.py") if "__main__" in path.read_text())
@@ -40,21 +41,6 @@ def test_dev_rejects_an_unknown_command_before_installing_anything():
     assert result.returncode == 2
     assert "invalid choice: 'deploy'" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def processes_in_group(group: int) -> list[str]:
-    """The command lines of the live (not zombie) processes in a process group."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError):
-            continue
-        state, process_group = fields[0], int(fields[2])
-        if process_group == group and state != "Z":
-            found.append(cmdline)
-    return found
 
 
 def wait_until(condition, seconds: float) -> bool:
@@ -89,11 +75,13 @@ def test_stopping_dev_py_stops_what_it_started(tmp_path, command, child, signum)
         start_new_session=True,
     )
     try:
-        assert wait_until(lambda: any(child in line for line in processes_in_group(process.pid)), 60), (
-            f"{child} never started"
-        )
+        assert wait_until(
+            lambda: any(child in each.command for each in in_group(process.pid, zombies=False)), 60
+        ), f"{child} never started"
         os.kill(process.pid, signum)  # to dev.py's own process only, as a terminal or CI runner would
-        assert wait_until(lambda: processes_in_group(process.pid) == [], 20), processes_in_group(process.pid)
+        assert wait_until(lambda: in_group(process.pid, zombies=False) == [], 20), in_group(
+            process.pid, zombies=False
+        )
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

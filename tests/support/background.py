@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .processes import processes
+
 
 @dataclass
 class Job:
@@ -96,21 +98,6 @@ class Lane:
         self._thread.join(grace * 4)
 
 
-def children_in_my_group() -> list[int]:
-    """Live child processes of this one that share its process group."""
-    me, group = os.getpid(), os.getpgrp()
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        state, parent, process_group = fields[0], int(fields[1]), int(fields[2])
-        if parent == me and process_group == group and state != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
 def descendants(pid: int) -> list[int]:
     children = [int(child) for child in _children_file(pid)]
     return children + [grandchild for child in children for grandchild in descendants(child)]
@@ -124,7 +111,10 @@ def _children_file(pid: int) -> list[str]:
 
 
 def stop_children_in_my_group(grace: float) -> None:
-    children = children_in_my_group()
+    me, group = os.getpid(), os.getpgrp()
+    children = [
+        each.pid for each in processes() if each.parent == me and each.group == group and not each.zombie
+    ]
     tree = {pid: descendants(pid) for pid in children}
     for pid in children:
         with contextlib.suppress(ProcessLookupError):
