@@ -9,8 +9,14 @@ the message too, since the message is what tells a contributor what to do.
 
 import httpx2
 import pytest
+from fastapi import FastAPI, HTTPException
+from fastapi.testclient import TestClient
 from flask import Flask, make_response, request
+from flask_openapi3 import OpenAPI
+from pydantic import BaseModel
 
+from support.api_documents import UndeclaredStatus, declared_status_hook
+from support.clients import WSGIServerTransport
 from support.exchanges import (
     ONE_FRAMEWORK_REQUESTS,
     MissingResponse,
@@ -63,7 +69,7 @@ def cookie_app() -> Flask:
 
 
 def client_for(app: Flask) -> httpx2.Client:
-    return httpx2.Client(transport=httpx2.WSGITransport(app=app), base_url="http://testserver")
+    return httpx2.Client(transport=WSGIServerTransport(app), base_url="http://testserver")
 
 
 def write(path, text: str):
@@ -281,3 +287,72 @@ def test_volatile_and_transport_headers_are_not_shown_and_allow_is_sorted():
         ],
     )
     assert render_response(response) == "HTTP/1.1 405\nallow: GET, HEAD, OPTIONS\nx-custom: kept\n"
+
+
+def items_api(declared: dict) -> FastAPI:
+    """A FastAPI app whose GET /items/{item_id} answers 404 for a missing item, declaring `declared`."""
+    app = FastAPI()
+
+    @app.get("/items/{item_id}", responses=declared)
+    def read_item(item_id: int):
+        raise HTTPException(status_code=404, detail="Item not found")
+
+    return app
+
+
+def api_client(app) -> httpx2.Client:
+    client = TestClient(app, raise_server_exceptions=False)
+    client.event_hooks = {"response": [declared_status_hook("demo/fastapi", app)]}
+    return client
+
+
+def test_a_status_the_api_document_leaves_out_fails_naming_the_operation_and_what_it_declares():
+    with pytest.raises(
+        UndeclaredStatus, match=r"GET /items/7 answered 404, .* declares only \['200', '422'\]"
+    ):
+        api_client(items_api({})).get("/items/7")
+    assert api_client(items_api({404: {"description": "Item not found"}})).get("/items/7").status_code == 404
+
+
+def test_answers_from_no_operation_are_not_held_to_the_document():
+    client = api_client(items_api({}))
+    assert client.get("/nowhere").status_code == 404  # no route
+    assert client.post("/items/7").status_code == 405  # the path, not the method
+    assert client.get("/items/seven").status_code == 422  # declared for every operation with parameters
+
+
+def test_a_flask_openapi3_document_is_read_too():
+    app = OpenAPI(__name__, security_schemes={})
+
+    @app.get("/items/<int:item_id>")
+    def read_item(path: ItemPath):
+        return {"error": "Item not found"}, 404
+
+    client = httpx2.Client(
+        transport=WSGIServerTransport(app),
+        base_url="http://testserver",
+        event_hooks={"response": [declared_status_hook("demo/flask", app)]},
+    )
+    with pytest.raises(UndeclaredStatus, match=r"demo/flask: GET /items/7 answered 404"):
+        client.get("/items/7")
+
+
+class ItemPath(BaseModel):
+    item_id: int
+
+
+def test_the_wsgi_transport_passes_what_a_real_server_passes():
+    """Path bytes and header values as Latin-1 text (PEP 3333); httpx2's own transport fails on both."""
+    app = Flask(__name__)
+
+    @app.get("/<name>")
+    def echo(name):
+        return {"name": name, "header": request.headers["X-Id"], "query": request.args.get("q")}
+
+    client = httpx2.Client(transport=WSGIServerTransport(app), base_url="http://testserver")
+    answer = client.get("/%D9%A3?q=%FF", headers={"X-Id": b"caf\xe9"}).json()
+    assert answer == {"name": "٣", "header": "café", "query": "%FF"}
+    with pytest.raises(UnicodeDecodeError):
+        httpx2.Client(transport=httpx2.WSGITransport(app=app), base_url="http://t").get(
+            "/a", headers={"X-Id": b"\xe9"}
+        )

@@ -9,12 +9,10 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
 
 from support.apps import topic_apps
 from support.clients import in_process_client, socket_client
 from support.exchanges import check_exchange, shown_exchanges
-from support.generated_input import bodies, content_types, send_and_check
 from support.servers import Server, running_servers
 from support.tables import request_rows
 
@@ -68,10 +66,3 @@ def test_over_a_socket_on_its_own_database_file(app, tmp_path, update_shown):
     with serving_on_its_own_file(app, tmp_path / "sequence.db") as client:
         answered = [(row.case, row.send(client).status_code) for row in SEQUENCE]
     assert answered == [(row.case, row.statuses[app.name]) for row in SEQUENCE]
-
-
-@pytest.mark.parametrize("app", APPS, ids=str)
-@given(body=bodies, content_type=content_types)
-def test_never_answers_5xx_whatever_the_body(app, body, content_type):
-    """Constraint violations are 409, bad bodies 4xx; nothing the client sends is a 500."""
-    send_and_check(in_process_client(app), "POST", "/items", body, content_type, None)

@@ -24,6 +24,10 @@ def require_token(credentials: Annotated[HTTPAuthorizationCredentials, Depends(b
 app = FastAPI()
 
 
-@app.get("/secret", dependencies=[Depends(require_token)])
+@app.get(
+    "/secret",
+    dependencies=[Depends(require_token)],
+    responses={401: {"description": "No bearer token"}, 403: {"description": "Wrong token"}},
+)
 def read_secret():
     return {"secret": "The cake is a lie"}

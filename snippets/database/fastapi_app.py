@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -39,6 +39,10 @@ class Item(Base):
 Base.metadata.create_all(engine)
 
 
+# SQLite's row ids: a larger id would overflow the query.
+ItemId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
 class ItemIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     price: FiniteFloat
@@ -58,7 +62,11 @@ async def validation_error(request: Request, exc: RequestValidationError):
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
-@app.post("/items", status_code=201)
+@app.post(
+    "/items",
+    status_code=201,
+    responses={400: {"description": "The body is not UTF-8"}, 409: {"description": "The name is taken"}},
+)
 def create_item(item: ItemIn, session: Annotated[Session, Depends(get_session)]):
     row = Item(name=item.name, price=item.price)
     session.add(row)
@@ -69,8 +77,8 @@ def create_item(item: ItemIn, session: Annotated[Session, Depends(get_session)])
     return {"id": row.id, "name": row.name, "price": row.price}
 
 
-@app.get("/items/{item_id}")
-def read_item(item_id: int, session: Annotated[Session, Depends(get_session)]):
+@app.get("/items/{item_id}", responses={404: {"description": "Item not found"}})
+def read_item(item_id: ItemId, session: Annotated[Session, Depends(get_session)]):
     row = session.get(Item, item_id)
     if row is None:
         raise HTTPException(status_code=404, detail="Item not found")

@@ -30,6 +30,9 @@ class Item(Base):
 Base.metadata.create_all(engine)
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest row id: a larger one would overflow the query
+
+
 class ItemIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     price: FiniteFloat
@@ -62,6 +65,8 @@ def create_item():
 
 @app.get("/items/<int:item_id>")
 def read_item(item_id):
+    if item_id > MAX_ID:
+        return jsonify({"error": "Item not found"}), 404
     with Session(engine) as session:
         row = session.get(Item, item_id)
         if row is None:

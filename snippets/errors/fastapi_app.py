@@ -23,7 +23,7 @@ async def item_not_found(request: Request, exc: ItemNotFound):
     return JSONResponse(status_code=404, content={"error": "Item not found", "item_id": exc.item_id})
 
 
-@app.get("/items/{item_id}")
+@app.get("/items/{item_id}", responses={404: {"description": "Item not found"}})
 def read_item(item_id: int):
     if item_id not in ITEMS:
         raise ItemNotFound(item_id)

@@ -16,7 +16,7 @@ def list_users():
     return {"users": sorted(USERS)}
 
 
-@users.get("/{username}")
+@users.get("/{username}", responses={404: {"description": "User not found"}})
 def read_user(username: str):
     if username not in USERS:
         raise HTTPException(status_code=404, detail="User not found")

@@ -11,7 +11,7 @@ def get_items() -> dict[int, str]:
     return {1: "Pen", 2: "Pencil"}
 
 
-@app.get("/items/{item_id}")
+@app.get("/items/{item_id}", responses={404: {"description": "Item not found"}})
 def read_item(item_id: int, items: Annotated[dict[int, str], Depends(get_items)]):
     if item_id not in items:
         raise HTTPException(status_code=404, detail="Item not found")

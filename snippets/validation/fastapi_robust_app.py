@@ -42,6 +42,6 @@ async def validation_error(request: Request, exc: RequestValidationError):
     return ASCIIJSONResponse({"detail": detail}, status_code=422)
 
 
-@app.post("/items")
+@app.post("/items", responses={400: {"description": "The body is not UTF-8"}})
 async def create_item(item: Item):
     return {"message": "Item created", "item": item}

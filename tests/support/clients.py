@@ -1,26 +1,93 @@
 """One client interface (an httpx2.Client) for either framework, in process or over a socket.
 
-FastAPI's TestClient is an httpx2 client over ASGI; Flask gets httpx2's WSGI
-transport. Both report an unhandled error as a 500 response, as a real server
-would, instead of raising it into the test; and neither follows redirects,
-so a test sees the redirect itself.
+FastAPI's TestClient is an httpx2 client over ASGI; Flask gets a WSGI
+transport that builds the environ the way a real WSGI server does. Both
+report an unhandled error as a 500 response, as a real server would, instead
+of raising it into the test; and neither follows redirects, so a test sees
+the redirect itself. Every answer of an app with an API
+document is checked against it (support/api_documents.py).
 """
 
 import functools
+import io
 import ssl
+import sys
+from urllib.parse import unquote_to_bytes
 
 import httpx2
 from fastapi.testclient import TestClient
 
+from .api_documents import declared_status_hook
 from .apps import SnippetApp
+
+
+class WSGIServerTransport(httpx2.BaseTransport):
+    """Calls a WSGI app with the environ a real server (gunicorn, Werkzeug's) builds, per PEP 3333.
+
+    httpx2's own WSGITransport passes the percent-decoded path as text and
+    decodes header values as ASCII, so a path with `%FF` or a non-ASCII
+    character, or a header with a byte over 0x7F, fails in the client instead
+    of reaching the app. Servers pass the path's bytes and every header as
+    Latin-1 text; so does this transport.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = request.read()
+        raw_path, _, query = request.url.raw_path.partition(b"?")
+        environ = {
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": request.url.scheme,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "REQUEST_METHOD": request.method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote_to_bytes(raw_path).decode("latin-1"),
+            "QUERY_STRING": query.decode("latin-1"),
+            "SERVER_NAME": request.url.host,
+            "SERVER_PORT": str(request.url.port or 80),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+        }
+        for name, value in request.headers.raw:
+            key = name.decode("latin-1").upper().replace("-", "_")
+            environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value.decode(
+                "latin-1"
+            )
+        if body:
+            environ.setdefault("CONTENT_LENGTH", str(len(body)))
+        started = {}
+
+        def start_response(status, headers, exc_info=None):
+            started.update(status=status, headers=headers)
+            return lambda data: None
+
+        result = self.app(environ, start_response)
+        try:
+            content = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in started["headers"]]
+        status = int(started["status"].split(" ", 1)[0])
+        return httpx2.Response(status, headers=headers, stream=httpx2.ByteStream(content))
 
 
 def in_process_client(app: SnippetApp) -> httpx2.Client:
     """A client that calls the app directly, without a server."""
+    hooks = {"response": [declared_status_hook(str(app), app.app)]}
     if app.framework == "fastapi":
-        return TestClient(app.app, raise_server_exceptions=False, follow_redirects=False)
-    transport = httpx2.WSGITransport(app=app.app)
-    return httpx2.Client(transport=transport, base_url="http://testserver")
+        client = TestClient(app.app, raise_server_exceptions=False, follow_redirects=False)
+        client.event_hooks = hooks
+        return client
+    return httpx2.Client(
+        transport=WSGIServerTransport(app.app), base_url="http://testserver", event_hooks=hooks
+    )
 
 
 @functools.cache

@@ -313,14 +313,3 @@ def bad_input_cases() -> list[tuple[RequestRow, SnippetApp]]:
         for row in request_rows(topic)
         for name in row.statuses
     ]
-
-
-def robust_endpoints() -> list[tuple[SnippetApp, str, str]]:
-    """(app, method, path) of every input-taking endpoint whose table never shows it answering 5xx."""
-    endpoints = set()
-    for topic in topics_with_tables():
-        rows = request_rows(topic)
-        for name in rows[0].statuses:
-            if all(row.statuses[name] < 500 for row in rows):
-                endpoints |= {(get_app(topic, name), row.method, row.path) for row in rows if row.takes_input}
-    return sorted(endpoints, key=str)
