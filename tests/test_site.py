@@ -6,12 +6,14 @@ import re
 import sys
 
 import flask
+import pytest
+from mkdocs.exceptions import PluginError
 
 from scripts.built_site import built_pages, site_pages
 from scripts.check_links import check_site
 from scripts.check_links import main as check_links
 from scripts.dev import pinned_requirements
-from scripts.site_hooks import TESTED_PACKAGES
+from scripts.site_hooks import TESTED_PACKAGES, link_repository_files
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
 from support.site import included_files, mkdocs_config, tab_sets, take_census
@@ -196,3 +198,14 @@ def test_reference_entries_render(pages):
     anchors = {tag["id"] for soup in pages.values() for tag in soup.select("[id]")}
     assert identifiers
     assert [identifier for identifier in identifiers if identifier not in anchors] == []
+
+
+def test_a_repository_file_named_on_a_page_links_to_it_and_a_missing_one_fails_the_build():
+    markdown = "Checked by `tests/test_routing.py`.\n\n```text\n`tests/test_routing.py`\n```\n"
+    linked = link_repository_files(markdown, "https://example.org/repo/", ROOT, "demo.md")
+    assert linked == (
+        "Checked by [`tests/test_routing.py`](https://example.org/repo/blob/main/tests/test_routing.py).\n\n"
+        "```text\n`tests/test_routing.py`\n```\n"
+    )
+    with pytest.raises(PluginError, match=r"demo\.md names tests/test_gone\.py, which does not exist"):
+        link_repository_files("See `tests/test_gone.py`.", "https://example.org/repo", ROOT, "demo.md")

@@ -1,9 +1,11 @@
-"""WebSockets in Flask, with the flask-sock extension: the same echo, one thread per connection.
+"""WebSockets in Flask, with the flask-sock extension: the same echo, two threads per connection.
 
-flask-sock needs a server that gives each connection a thread (or greenlet):
-Flask's development server, gunicorn with --threads, or gevent/eventlet. A
-binary message closes the connection with code 1003, as in the FastAPI
-version.
+The view runs for as long as the connection is open, so it holds a worker
+thread, and simple-websocket (under flask-sock) reads the socket on a second
+thread. It needs a server that gives each connection its own thread:
+Flask's development server or gunicorn with --threads (or gevent, where both
+become greenlets). A binary message closes the connection with code 1003, as
+in the FastAPI version.
 """
 
 from flask import Flask
