@@ -1,24 +1,28 @@
 """Turn the benchmark data into the Benchmark page's tables and SVG charts.
 
 Reads docs/data/benchmark.json (written by scripts/bench.py) and writes
-docs/data/benchmark-report.md, which the page includes, and one SVG chart per
-swept workload. Every figure on the page comes from here; the tests rebuild
-these files from the data and fail if the committed ones differ.
+docs/data/benchmark-report.md, whose sections (summary, headline, details,
+method) the page includes, and one SVG chart per swept workload. The headline
+compares FastAPI and Flask only on servers given the same number of cores:
+each framework's best measured configuration, and each one's common default
+(COMMON_DEFAULT, the only hand-picked part). Every figure on the page comes
+from here; the tests rebuild these files from the data and fail if the
+committed ones differ.
 
     python -m scripts.bench_report
 """
 
 import argparse
 import json
+import re
 import sys
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from scripts.bench import DATA_FILE, HEADLINE, check
+from scripts.bench import DATA_FILE, HEADLINE, WORKLOADS, check, cpu_count
 
 REPORT = "benchmark-report.md"
-# The default production pairing the headline compares: FastAPI's and Flask's usual servers.
-PAIR = {"fastapi": "uvicorn, 1 worker", "flask": "gunicorn sync, 1 worker"}
 COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#7d3c98", "#b9770e", "#17202a"]
 FRAMEWORK = {"fastapi": "FastAPI", "flask": "Flask"}
 
@@ -82,24 +86,6 @@ def detail_table(data: dict, workloads: list[str]) -> list[str]:
                 str(s["non_2xx"]),
             ]
             lines.append("| " + " | ".join(cells) + " |")
-    return lines
-
-
-def headline(data: dict) -> list[str]:
-    lines = [
-        f"| Workload, {HEADLINE} concurrent connections | FastAPI ({PAIR['fastapi']}) "
-        f"| Flask ({PAIR['flask']}) | FastAPI / Flask |",
-        "|---|--:|--:|--:|",
-    ]
-    for workload, title in data["workloads"].items():
-        table = points(data, workload)
-        try:
-            fastapi = table[PAIR["fastapi"]][HEADLINE]["requests_per_second"]
-            flask = table[PAIR["flask"]][HEADLINE]["requests_per_second"]
-        except KeyError:
-            continue
-        ratio = f"{fastapi / flask:.2f}" if flask else "no Flask requests completed"
-        lines.append(f"| {title} | {rate(fastapi)} req/s | {rate(flask)} req/s | {ratio} |")
     return lines
 
 
@@ -214,72 +200,421 @@ def remeasured_lines(data: dict) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------- headline: the frameworks on equal cores
+
+# Which measured configuration counts as each framework's "common default": the one hand-picked part of the
+# headline, declared here and nowhere else. Everything else (which cores each server ran on, each framework's
+# best configuration, the figures, whether a ratio means anything) is computed from the data.
+# - FastAPI: uvicorn, the server `fastapi run` starts and FastAPI's deployment docs run
+#   (https://fastapi.tiangolo.com/deployment/manually/).
+# - Flask: gunicorn, the first server of Flask's deployment docs, which run it with gunicorn's default worker
+#   class, sync (https://flask.palletsprojects.com/en/stable/deploying/gunicorn/,
+#   https://gunicorn.org/reference/settings/#worker_class).
+# - Flask, on a workload that waits on I/O: gunicorn with threads (gthread). Gunicorn's design page says sync
+#   workers assume an app that is CPU or network bound and avoids indefinite operations, and that blocking
+#   calls benefit from another worker type (https://gunicorn.org/design/#choosing-a-worker-type); gthread,
+#   its threaded worker, runs a Flask app unchanged (the greenlet workers may need patches), and it is the
+#   one the benchmark measures. Nobody runs one sync worker for I/O-bound work.
+COMMON_DEFAULT = {"fastapi": "uvicorn, 1 worker", "flask": "gunicorn sync, 1 worker"}
+COMMON_DEFAULT_WAITING = {**COMMON_DEFAULT, "flask": "gunicorn gthread, 1 worker x 8 threads"}
+# The workloads whose endpoint waits on I/O, as scripts/bench.py defines them.
+WAITING = frozenset(workload.name for workload in WORKLOADS if workload.io_seconds)
+BEST, DEFAULT, ONLY = "best measured", "common default", "only configuration measured"
+TIMES = "\N{MULTIPLICATION SIGN}"
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One server's figures for one workload at the headline concurrency."""
+
+    server: str
+    requests_per_second: float
+    low: float  # the slowest and fastest repetition
+    high: float
+    errors: int
+    non_2xx: int
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """FastAPI against Flask on one workload, on servers given the same number of cores."""
+
+    workload: str
+    kind: str  # BEST or DEFAULT
+    cores: int
+    fastapi: Measured | None  # None: that configuration was not measured
+    flask: Measured | None
+    candidates: dict[str, int]  # framework -> how many configurations were measured on these cores
+
+
+def server_cpus(data: dict, server: str) -> str | None:
+    """The CPU list a server was pinned to, read from its recorded command line (taskset), or None."""
+    found = re.search(r"\btaskset --cpu-list (\S+)", data["servers"][server]["command"] or "")
+    return found.group(1) if found else None
+
+
+def measured_at_headline(data: dict) -> dict[str, dict[str, list[Measured]]]:
+    """workload -> server -> figures at the headline concurrency (a list: the data might repeat a point)."""
+    table: dict[str, dict[str, list[Measured]]] = {}
+    for result in data["results"]:
+        if result["concurrency"] == HEADLINE:
+            rates = [rep["requests_per_second"] for rep in result["repetitions"]]
+            summary = result["summary"]
+            figures = Measured(
+                result["server"],
+                summary["requests_per_second"],
+                min(rates),
+                max(rates),
+                summary["errors"],
+                summary["non_2xx"],
+            )
+            table.setdefault(result["workload"], {}).setdefault(result["server"], []).append(figures)
+    return table
+
+
+def pairings(data: dict) -> tuple[list[Pairing], list[str]]:
+    """Each framework's best and common-default configuration, per workload and number of server cores.
+
+    Only servers given the same number of cores are paired; a server whose command records no CPU
+    pinning is paired with nothing. Returns the pairings and, in words, what could not be paired.
+    """
+    found: list[Pairing] = []
+    unpaired: list[str] = []
+    for workload, by_server in measured_at_headline(data).items():
+        by_cores: dict[int, dict[str, list[Measured]]] = {}
+        for server, figures in by_server.items():
+            framework = data["servers"][server]["framework"]
+            cpus = server_cpus(data, server)
+            if cpus is None:
+                unpaired.append(f"{label(data, server)}: its command records no CPU pinning")
+                continue
+            by_cores.setdefault(cpu_count(cpus), {}).setdefault(framework, []).extend(figures)
+        title = data["workloads"][workload]
+        both = set(FRAMEWORK) <= {f for by_framework in by_cores.values() for f in by_framework}
+        for cores, by_framework in sorted(by_cores.items()):
+            if set(by_framework) != set(FRAMEWORK):
+                if both:  # a workload only one framework runs (FastAPI's ways to wait) is no comparison
+                    only = " and ".join(FRAMEWORK[f] for f in by_framework)
+                    unpaired.append(f"{title}: on {plural(cores, 'core')}, only {only} was measured")
+                continue
+            defaults = COMMON_DEFAULT_WAITING if workload in WAITING else COMMON_DEFAULT
+            candidates = {f: len(by_framework[f]) for f in FRAMEWORK}
+            best = {f: max(by_framework[f], key=lambda m: m.requests_per_second) for f in FRAMEWORK}
+            default = {
+                f: next((m for m in by_framework[f] if m.server == defaults[f]), None) for f in FRAMEWORK
+            }
+            for kind, chosen in ((BEST, best), (DEFAULT, default)):
+                found.append(Pairing(workload, kind, cores, chosen["fastapi"], chosen["flask"], candidates))
+    return found, unpaired
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Which framework was faster and by how much, or why no ratio is given (`faster` is then None)."""
+
+    faster: str | None
+    ratio: float | None
+    reason: str = ""  # why there is no ratio
+
+
+def verdict(pairing: Pairing) -> Verdict:
+    """A ratio only where it means something: both measured, neither failing, and their ranges apart."""
+    fastapi, flask = pairing.fastapi, pairing.flask
+    if fastapi is None or flask is None:
+        missing = [FRAMEWORK[f] for f, m in (("fastapi", fastapi), ("flask", flask)) if m is None]
+        return Verdict(None, None, f"{' and '.join(missing)} not measured in this configuration")
+    if fastapi.errors or flask.errors:
+        return Verdict(None, None, "socket errors or timeouts: the req/s counts only what completed")
+    if bool(fastapi.non_2xx) != bool(flask.non_2xx):
+        return Verdict(None, None, "only one of them answered with errors")
+    if min(fastapi.requests_per_second, flask.requests_per_second) <= 0:
+        return Verdict(None, None, "one of them completed no request")
+    if max(fastapi.low, flask.low) <= min(fastapi.high, flask.high):
+        return Verdict(None, None, "tie: their repetitions' ranges overlap")
+    if fastapi.requests_per_second > flask.requests_per_second:
+        return Verdict("fastapi", fastapi.requests_per_second / flask.requests_per_second)
+    return Verdict("flask", flask.requests_per_second / fastapi.requests_per_second)
+
+
+def times(ratio: float) -> str:
+    return f"{ratio:.2f}{TIMES}" if ratio < 10 else f"{ratio:.1f}{TIMES}"
+
+
+def cell(measured: Measured | None, pairing: Pairing, framework: str) -> str:
+    if measured is None:
+        return "not measured"
+    of = pairing.candidates[framework]
+    best_of = f"; best of {of}" if pairing.kind == BEST and of > 1 else ""
+    return f"{rate(measured.requests_per_second)} req/s ({measured.server}{best_of})"
+
+
+def faster_cell(pairing: Pairing) -> str:
+    found = verdict(pairing)
+    if found.faster is None:
+        return found.reason
+    return f"{FRAMEWORK[found.faster]}, {times(found.ratio)}"
+
+
+def same_pair(a: Pairing, b: Pairing) -> bool:
+    return a.fastapi == b.fastapi and a.flask == b.flask
+
+
+def merged(found: list[Pairing]) -> list[tuple[str, Pairing]]:
+    """(row label, pairing): a workload's best and common-default rows become one when they are the same."""
+    rows: list[tuple[str, Pairing]] = []
+    for pairing in found:
+        previous = rows[-1][1] if rows else None
+        if (
+            pairing.kind == DEFAULT
+            and previous is not None
+            and (previous.workload, previous.cores) == (pairing.workload, pairing.cores)
+            and same_pair(previous, pairing)
+        ):
+            only = all(count == 1 for count in pairing.candidates.values())
+            rows[-1] = (f"{ONLY if only else BEST}, also the {DEFAULT}", previous)
+        else:
+            rows.append((pairing.kind, pairing))
+    return rows
+
+
+def cores_sentence(data: dict, cores: int) -> str:
+    """Which CPUs the servers compared on `cores` cores were pinned to, and wrk's."""
+    cpus = sorted(
+        {
+            cpus
+            for server in data["servers"]
+            if (cpus := server_cpus(data, server)) is not None and cpu_count(cpus) == cores
+        }
+    )
+    where = " or ".join(f"CPU {c}" for c in cpus)
+    return (
+        f"Servers pinned to {where} ({plural(cores, 'core')}, `taskset`), wrk to CPU "
+        f"{data['machine']['wrk_cores']}, {HEADLINE} concurrent connections"
+    )
+
+
+def headline(data: dict) -> list[str]:
+    found, unpaired = pairings(data)
+    lines: list[str] = []
+    for cores in sorted({p.cores for p in found}):
+        lines += [
+            f"{cores_sentence(data, cores)}:",
+            "",
+            "| Workload | Configurations compared | FastAPI | Flask | Faster, by |",
+            "|---|---|---|---|---|",
+        ]
+        for row, pairing in merged([p for p in found if p.cores == cores]):
+            lines.append(
+                f"| {data['workloads'][pairing.workload]} | {row} "
+                f"| {cell(pairing.fastapi, pairing, 'fastapi')} | {cell(pairing.flask, pairing, 'flask')} "
+                f"| {faster_cell(pairing)} |"
+            )
+        lines.append("")
+    if not found:
+        lines += [
+            f"No workload was measured for both frameworks at {HEADLINE} connections on equal cores.",
+            "",
+        ]
+    if unpaired:
+        lines += ["Not compared (each framework is compared only on as many cores as the other):", ""]
+        lines += [f"- {reason}" for reason in unpaired] + [""]
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def under(framework: str, measured: Measured) -> str:
+    return f"{FRAMEWORK[framework]} ({measured.server})"
+
+
+def limit_share(data: dict, workload: str, measured: Measured) -> float | None:
+    """How close a waiting workload's throughput came to c / wait, the most its connections allow."""
+    if workload not in WAITING:
+        return None
+    return measured.requests_per_second * data["settings"]["io_wait_seconds"] / HEADLINE
+
+
+def outcome(data: dict, pairing: Pairing) -> str:
+    """One pairing in words: who was faster, by how much, on which servers, with the figures."""
+    found = verdict(pairing)
+    if pairing.fastapi is None or pairing.flask is None:
+        return found.reason
+    both = {"fastapi": pairing.fastapi, "flask": pairing.flask}
+    if found.faster is not None:
+        slower = "flask" if found.faster == "fastapi" else "fastapi"
+        return (
+            f"{under(found.faster, both[found.faster])} is {times(found.ratio)} as fast as "
+            f"{under(slower, both[slower])}, {rate(both[found.faster].requests_per_second)} against "
+            f"{rate(both[slower].requests_per_second)} req/s"
+        )
+    pair = f"{under('fastapi', pairing.fastapi)} and {under('flask', pairing.flask)}"
+    figures = (
+        f"{rate(pairing.fastapi.requests_per_second)} and {rate(pairing.flask.requests_per_second)} req/s"
+    )
+    if found.reason.startswith("tie"):
+        shares = [limit_share(data, pairing.workload, m) for m in both.values()]
+        if None in shares:
+            return f"{pair} tie, {figures}"
+        wait = data["settings"]["io_wait_seconds"]
+        return (
+            f"{pair} tie, {figures}: both reach {percent(min(shares))} or more of the "
+            f"{rate(HEADLINE / wait)} req/s that {HEADLINE} connections waiting {wait * 1000:.0f} ms allow"
+        )
+    return f"{pair}: {figures}, no ratio ({found.reason})"
+
+
+def lead(found: list[Pairing]) -> str:
+    """The opening sentence, from who won each comparison (None for no ratio)."""
+    winners = {verdict(pairing).faster for pairing in found}
+    if len(winners) == 1 and None not in winners:
+        return f"On equal cores, {FRAMEWORK[winners.pop()]} is faster in every comparison measured."
+    return "On equal cores, which framework is faster depends on the workload and on the server."
+
+
+def summary(data: dict) -> list[str]:
+    """The page's opening: for each workload, which framework is faster on equal cores, by how much, where."""
+    found, _ = pairings(data)
+    if not found:
+        return [f"No workload was measured for both frameworks at {HEADLINE} connections on equal cores."]
+    lines: list[str] = []
+    for cores in sorted({p.cores for p in found}):
+        mine = [p for p in found if p.cores == cores]
+        lines += [f"**{lead(mine)}** {cores_sentence(data, cores)}:", ""]
+        rows = merged(mine)
+        for workload in dict.fromkeys(pairing.workload for _, pairing in rows):
+            said = []
+            for row, pairing in rows:
+                if pairing.workload != workload:
+                    continue
+                if pairing.kind == DEFAULT:
+                    said.append(f"common default against common default, {outcome(data, pairing)}")
+                elif row == BEST:
+                    said.append(f"best against best, {outcome(data, pairing)}")
+                elif row.startswith(ONLY):
+                    said.append(f"with the only configuration measured for each, {outcome(data, pairing)}")
+                else:
+                    said.append(f"best against best, also the common defaults, {outcome(data, pairing)}")
+            lines.append(f"- **{data['workloads'][workload]}**: " + "; ".join(said) + ".")
+        lines.append("")
+    return lines[:-1]
+
+
+def headline_notes(data: dict) -> list[str]:
+    """What counts as a common default, and what one sync worker does on a waiting workload."""
+    lines = [
+        f"Common default: FastAPI under {COMMON_DEFAULT['fastapi']}; Flask under {COMMON_DEFAULT['flask']} "
+        f"(gunicorn's default worker class) or, on workloads that wait on I/O, under "
+        f"{COMMON_DEFAULT_WAITING['flask']}. Best measured: each framework's fastest configuration at "
+        f"{HEADLINE} connections on those cores. No ratio where the repetitions' ranges overlap (a tie) "
+        "or where a server failed requests.",
+    ]
+    table = measured_at_headline(data)
+    sync = COMMON_DEFAULT["flask"]
+    for workload in sorted(WAITING & set(table)):
+        if sync in table[workload] and sync != COMMON_DEFAULT_WAITING["flask"]:
+            figures = table[workload][sync][0]
+            lines += [
+                "",
+                f"Gunicorn's sync worker serves one request at a time: on the {data['workloads'][workload]}, "
+                f"Flask under {sync} completes {rate(figures.requests_per_second)} req/s at {HEADLINE} "
+                f"connections, {percent(limit_share(data, workload, figures))} of what they allow.",
+            ]
+    return lines
+
+
+def section(name: str, lines: list[str]) -> list[str]:
+    """Lines the page includes on their own: a pymdownx.snippets section, `--8<-- "file.md:name"`."""
+    return [f"<!-- --8<-- [start:{name}] -->", *lines, f"<!-- --8<-- [end:{name}] -->"]
+
+
+def folded(title: str, lines: list[str]) -> list[str]:
+    """A collapsed pymdownx.details block holding `lines`."""
+    return [f'??? info "{title}"', "", *(f"    {line}" if line else "" for line in lines)]
+
+
 def report(data: dict) -> dict[str, str]:
     """File name -> content, for every file the page uses."""
     m, settings = data["machine"], data["settings"]
     hello_spread = max(r["summary"]["spread"] for r in data["results"] if r["workload"] == "hello")
     wait_ms = settings["io_wait_seconds"] * 1000
     lines = [
-        "### Headline",
+        *section("summary", summary(data)),
         "",
-        *headline(data),
+        *section("headline", [*headline(data), "", *headline_notes(data)]),
         "",
-        f"Largest spread between repetitions on the hello workload: {percent(hello_spread)}.",
-        "",
-        *remeasured_lines(data),
-        "",
-        "### JSON hello endpoint",
-        "",
-        "Requests per second by concurrent connections (± half the spread between repetitions).",
-        "",
-        *throughput_table(data, "hello"),
-        "",
-        "![Hello endpoint throughput by concurrency](data/hello.svg)",
-        "",
-        f"### I/O wait of {wait_ms:.0f} ms",
-        "",
-        *throughput_table(data, "io_wait"),
-        "",
-        "![I/O wait throughput by concurrency, with the theoretical limit](data/io_wait.svg)",
-        "",
-        f"With a wait of {wait_ms:.0f} ms per request, c connections can complete at most c / wait",
-        "requests per second:",
-        "",
-        *io_limit_lines(data),
-        "",
-        "### Validation and FastAPI's three ways to wait",
-        "",
-        *detail_table(
-            data,
+        *section(
+            "details",
             [
-                "validation_valid",
-                "validation_invalid",
-                "fastapi_async_def",
-                "fastapi_def",
-                "fastapi_blocking_async_def",
+                f"Largest spread between repetitions on the hello workload: {percent(hello_spread)}.",
+                "",
+                *remeasured_lines(data),
+                "",
+                "### JSON hello endpoint",
+                "",
+                "Requests per second by concurrent connections (± half the spread between repetitions).",
+                "",
+                *throughput_table(data, "hello"),
+                "",
+                "![Hello endpoint throughput by concurrency](data/hello.svg)",
+                "",
+                f"### I/O wait of {wait_ms:.0f} ms",
+                "",
+                *throughput_table(data, "io_wait"),
+                "",
+                "![I/O wait throughput by concurrency, with the theoretical limit](data/io_wait.svg)",
+                "",
+                *folded(
+                    "Share of the theoretical limit, for every server and concurrency",
+                    [
+                        f"With a wait of {wait_ms:.0f} ms per request, c connections can complete at most "
+                        "c / wait requests per second:",
+                        "",
+                        *io_limit_lines(data),
+                    ],
+                ),
+                "",
+                "### Validation and FastAPI's three ways to wait",
+                "",
+                *detail_table(
+                    data,
+                    [
+                        "validation_valid",
+                        "validation_invalid",
+                        "fastapi_async_def",
+                        "fastapi_def",
+                        "fastapi_blocking_async_def",
+                    ],
+                ),
             ],
         ),
         "",
-        "### Machine and method",
-        "",
-        "| CPU | Cores | Server pinned to | wrk pinned to | Python | wrk |",
-        "|---|--:|---|---|---|---|",
-        f"| {m['cpu_model']} | {m['cores']} | CPU {m['server_cores']} | CPU {m['wrk_cores']} "
-        f"| {m['python']} | {m['wrk']} |",
-        "",
-        f"Each point: {settings['warmup_seconds']} s of warm-up, then {settings['repetitions']} runs of "
-        f"{settings['duration_seconds']} s each; data generated {data['generated']}.",
-        "",
-        "| Package | Version |",
-        "|---|---|",
-        *(f"| {name} | {number} |" for name, number in m["packages"].items()),
-        "",
-        "| Server | Command line (`{module}` is the example's module) |",
-        "|---|---|",
-        *(
-            f"| {name} | `{server['command']}` |"
-            for name, server in data["servers"].items()
-            if server["command"]
+        *section(
+            "method",
+            [
+                "### Machine and method",
+                "",
+                "| CPU | Cores | Server pinned to | wrk pinned to | Python | wrk |",
+                "|---|--:|---|---|---|---|",
+                f"| {m['cpu_model']} | {m['cores']} | CPU {m['server_cores']} | CPU {m['wrk_cores']} "
+                f"| {m['python']} | {m['wrk']} |",
+                "",
+                f"Each point: {settings['warmup_seconds']} s of warm-up, then {settings['repetitions']} "
+                f"runs of {settings['duration_seconds']} s each; data generated {data['generated']}.",
+                "",
+                "| Package | Version |",
+                "|---|---|",
+                *(f"| {name} | {number} |" for name, number in m["packages"].items()),
+                "",
+                "| Server | Command line (`{module}` is the example's module) |",
+                "|---|---|",
+                *(
+                    f"| {name} | `{server['command']}` |"
+                    for name, server in data["servers"].items()
+                    if server["command"]
+                ),
+            ],
         ),
     ]
     files = {REPORT: "\n".join(lines) + "\n", "hello.svg": chart(data, "hello", None)}

@@ -282,3 +282,171 @@ def test_a_worker_per_core_when_the_servers_get_several_cores():
     per_core = bench.servers_for("0-1")[-1]
     assert per_core.name == "uvicorn, 2 workers (one per core)"
     assert per_core.args[per_core.args.index("--workers") + 1] == "2"
+
+
+# ---------------------------------------------------------------- the headline: the frameworks on equal cores
+
+UVICORN, SYNC, GTHREAD = (
+    "uvicorn, 1 worker",
+    "gunicorn sync, 1 worker",
+    "gunicorn gthread, 1 worker x 8 threads",
+)
+TIMES = bench_report.TIMES
+
+
+def point(
+    workload: str, server: str, framework: str, cpus: str | None, *rates: float, errors: int = 0
+) -> dict:
+    """A result at the headline concurrency, its server pinned to `cpus` (None: not pinned)."""
+    command = "server {module}:app"
+    repetitions = [
+        {
+            "requests_per_second": rate,
+            "latency_ms": {"p50": 1.0, "p90": 2.0, "p99": 3.0},
+            "errors": errors,
+            "non_2xx": 0,
+        }
+        for rate in rates
+    ]
+    return {
+        "workload": workload,
+        "server": server,
+        "framework": framework,
+        "command": f"taskset --cpu-list {cpus} {command}" if cpus else command,
+        "concurrency": bench.HEADLINE,
+        "repetitions": repetitions,
+        "summary": bench.summarize(repetitions),
+        "unsteady_attempts": [],
+    }
+
+
+def synthetic(*points: dict) -> dict:
+    """Benchmark data that passes the schema check, made of `points`, on the committed data's machine."""
+    committed = committed_data()
+    servers = {p["server"]: {"framework": p["framework"], "command": p["command"]} for p in points}
+    results = [{key: value for key, value in p.items() if key != "command"} for p in points]
+    data = {**committed, "servers": servers, "results": results}
+    bench.check(data)
+    return data
+
+
+def by_kind(data: dict) -> dict[tuple[str, str], bench_report.Pairing]:
+    found, _ = bench_report.pairings(data)
+    return {(pairing.workload, pairing.kind): pairing for pairing in found}
+
+
+def test_headline_pairs_each_frameworks_best_and_its_common_default_on_equal_cores():
+    data = synthetic(
+        point("hello", UVICORN, "fastapi", "0", 1000, 1010, 990),
+        point("hello", "granian ASGI, 1 worker", "fastapi", "0", 1500, 1490, 1510),
+        point("hello", SYNC, "flask", "0", 800, 810, 790),
+        point("hello", GTHREAD, "flask", "0", 900, 910, 890),
+        point("hello", "granian WSGI, 1 worker", "flask", "0", 3000, 2990, 3010),
+    )
+    pairs = by_kind(data)
+    best, default = pairs["hello", bench_report.BEST], pairs["hello", bench_report.DEFAULT]
+    assert (best.fastapi.server, best.flask.server) == ("granian ASGI, 1 worker", "granian WSGI, 1 worker")
+    assert best.candidates == {"fastapi": 2, "flask": 3}
+    assert bench_report.verdict(best) == bench_report.Verdict("flask", 2.0)
+    # The common default for a workload that does not wait: uvicorn against gunicorn's sync worker.
+    assert (default.fastapi.server, default.flask.server) == (UVICORN, SYNC)
+    assert bench_report.verdict(default) == bench_report.Verdict("fastapi", 1.25)
+    table = "\n".join(bench_report.headline(data))
+    # Every cell names its configuration, and the ratio goes to the faster framework.
+    assert "| JSON hello endpoint | best measured | 1,500 req/s (granian ASGI, 1 worker; best of 2) " in table
+    assert f"| 3,000 req/s (granian WSGI, 1 worker; best of 3) | Flask, 2.00{TIMES} |" in table
+    assert (
+        f"| 1,000 req/s (uvicorn, 1 worker) | 800 req/s (gunicorn sync, 1 worker) | FastAPI, 1.25{TIMES} |"
+        in table
+    )
+    assert "Servers pinned to CPU 0 (1 core, `taskset`)" in table
+    opening = "\n".join(bench_report.summary(data))
+    assert (
+        f"Flask (granian WSGI, 1 worker) is 2.00{TIMES} as fast as FastAPI (granian ASGI, 1 worker)"
+        in opening
+    )
+    assert f"FastAPI (uvicorn, 1 worker) is 1.25{TIMES} as fast as Flask (gunicorn sync, 1 worker)" in opening
+
+
+def test_the_common_default_for_a_waiting_workload_is_gunicorn_with_threads():
+    data = synthetic(
+        point("io_wait", UVICORN, "fastapi", "0", 1900, 1910, 1890),
+        point("io_wait", SYNC, "flask", "0", 18, 18, 18),
+        point("io_wait", GTHREAD, "flask", "0", 152, 151, 153),
+    )
+    default = by_kind(data)["io_wait", bench_report.DEFAULT]
+    assert default.flask.server == GTHREAD
+    assert bench_report.verdict(default) == bench_report.Verdict("fastapi", 1900 / 152)
+    # The sync worker's figure is still reported, as what one sync worker does, not as the comparison.
+    notes = "\n".join(bench_report.headline_notes(data))
+    assert "Flask under gunicorn sync, 1 worker completes 18 req/s at 100 connections, 0.9% of" in notes
+
+
+def test_the_headline_refuses_to_compare_unequal_cores():
+    data = synthetic(
+        # FastAPI's fastest configuration ran on two cores, Flask's only on one: not its rival.
+        point("hello", UVICORN, "fastapi", "0", 1000, 1010, 990),
+        point("hello", "uvicorn, 2 workers (one per core)", "fastapi", "0-1", 5000, 5010, 4990),
+        point("hello", SYNC, "flask", "0", 800, 810, 790),
+        # On the I/O wait, the frameworks never ran on as many cores as each other.
+        point("io_wait", "uvicorn, 2 workers (one per core)", "fastapi", "0-1", 1900, 1910, 1890),
+        point("io_wait", GTHREAD, "flask", "0", 152, 151, 153),
+        # A server whose command records no pinning is compared with nothing.
+        point("validation_valid", UVICORN, "fastapi", "0", 5000, 5010, 4990),
+        point("validation_valid", "unpinned", "flask", None, 3000, 3010, 2990),
+    )
+    found, unpaired = bench_report.pairings(data)
+    assert {(p.workload, p.cores) for p in found} == {("hello", 1)}
+    best = by_kind(data)["hello", bench_report.BEST]
+    assert best.fastapi.server == UVICORN and best.candidates == {"fastapi": 1, "flask": 1}
+    assert "JSON hello endpoint: on 2 cores, only FastAPI was measured" in unpaired
+    assert "I/O wait of 50 ms (the article's example): on 2 cores, only FastAPI was measured" in unpaired
+    assert "I/O wait of 50 ms (the article's example): on 1 core, only Flask was measured" in unpaired
+    assert "Flask, unpinned: its command records no CPU pinning" in unpaired
+    table = "\n".join(bench_report.headline(data))
+    assert "5,000 req/s" not in table.split("Not compared")[0]
+    assert "| I/O wait" not in table and "| JSON body validation" not in table
+
+
+@pytest.mark.parametrize(
+    "flask_rates, errors, says",
+    [
+        ((1040, 1100, 1070), 0, "tie: their repetitions' ranges overlap"),
+        ((2000, 2010, 1990), 3, "socket errors or timeouts"),
+        ((0, 0, 0), 0, "one of them completed no request"),
+    ],
+)
+def test_no_ratio_where_it_would_mislead(flask_rates, errors, says):
+    data = synthetic(
+        point("hello", UVICORN, "fastapi", "0", 1000, 1050, 1025),
+        point("hello", SYNC, "flask", "0", *flask_rates, errors=errors),
+    )
+    pairing = by_kind(data)["hello", bench_report.DEFAULT]
+    assert bench_report.verdict(pairing).faster is None
+    assert says in bench_report.verdict(pairing).reason
+    assert f"| {says}" in "\n".join(bench_report.headline(data))
+
+
+def test_a_common_default_that_was_not_measured_gets_no_ratio():
+    data = synthetic(
+        point("io_wait", UVICORN, "fastapi", "0", 1900, 1910, 1890),
+        point("io_wait", "granian WSGI, 1 worker", "flask", "0", 1000, 1010, 990),
+    )
+    default = by_kind(data)["io_wait", bench_report.DEFAULT]
+    assert default.flask is None
+    assert bench_report.verdict(default).reason == "Flask not measured in this configuration"
+    assert "| not measured |" in "\n".join(bench_report.headline(data))
+
+
+def test_the_page_opens_with_the_answer_and_includes_every_part_of_the_report():
+    page = (DOCS / "benchmark.md").read_text()
+    body = page.split("# Benchmark", 1)[1].strip()
+    assert body.startswith('--8<-- "benchmark-report.md:summary"')
+    included = re.findall(r'^--8<-- "benchmark-report\.md:([a-z]+)"$', page, re.M)
+    report = (DATA / bench_report.REPORT).read_text()
+    sections = re.findall(r"^<!-- --8<-- \[start:([a-z]+)\] -->$", report, re.M)
+    assert sorted(included) == sorted(sections) and len(set(included)) == len(included)
+    # The long table of shares of the limit folds under its chart.
+    folded = report.split('??? info "Share of the theoretical limit', 1)[1]
+    assert folded.split("\n\n", 2)[1].startswith("    With a wait of")
+    assert all(line.startswith("    |") for line in folded.split("\n\n")[2].splitlines())
