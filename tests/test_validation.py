@@ -2,10 +2,13 @@
 
 The table on the page (checked by tests/test_contracts.py) gives each app's
 status for every kind of bad body. Here: the table covers every kind the
-site promises, and the robust versions always answer with valid JSON.
+site promises, the robust versions always answer with valid JSON, and a
+response model changes the article's 500 for a NaN price into a null.
 """
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from support.apps import get_app
 from support.clients import in_process_client
@@ -37,3 +40,50 @@ def test_robust_apps_answer_valid_json(row, app):
     response = row.send(in_process_client(app))
     assert response.headers["content-type"] == "application/json"
     strict_json(response.text)
+
+
+def nan_app() -> FastAPI:
+    """The article's endpoint four ways: what it returns, and whether FastAPI knows it is an Item."""
+    Item = get_app(TOPIC, "fastapi").module.Item
+    app = FastAPI()
+
+    @app.post("/annotated")
+    async def annotated(item: Item) -> Item:
+        return item
+
+    @app.post("/response-model", response_model=Item)
+    async def response_model(item: Item):
+        return item.model_dump()
+
+    @app.post("/unannotated")
+    async def unannotated(item: Item):
+        return item
+
+    @app.post("/article")
+    async def article(item: Item):
+        return {"message": "Item created", "item": item}
+
+    return app
+
+
+NULL_PRICE = (200, "application/json", '{"name":"Pen","price":null}')
+NOT_JSON = (500, "text/plain; charset=utf-8", "Internal Server Error")
+
+
+@pytest.mark.parametrize("price", ["NaN", "inf"])
+@pytest.mark.parametrize(
+    ("path", "answer"),
+    [
+        ("/annotated", NULL_PRICE),
+        ("/response-model", NULL_PRICE),
+        ("/unannotated", NOT_JSON),
+        ("/article", NOT_JSON),
+    ],
+    ids=["-> Item", "response_model=Item", "an Item, unannotated", "the article's dict"],
+)
+def test_a_response_model_writes_a_non_finite_price_as_null(path, answer, price):
+    """With a response model FastAPI serialises through pydantic, whose ser_json_inf_nan is "null"
+    by default; without one, Starlette's JSONResponse refuses NaN and infinity, and the app fails."""
+    client = TestClient(nan_app(), raise_server_exceptions=False)
+    response = client.post(path, json={"name": "Pen", "price": price})
+    assert (response.status_code, response.headers["content-type"], response.text) == answer

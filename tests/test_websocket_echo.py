@@ -5,9 +5,11 @@ Flask app runs under gunicorn with threads, and also under Werkzeug's
 threaded server inside the test process, where coverage can see it.
 """
 
+import asyncio
 import threading
 
 import pytest
+from fastapi import FastAPI, WebSocket
 from fastapi.testclient import TestClient
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
@@ -87,3 +89,19 @@ def test_fastapi_echo_in_process():
         with TestClient(FASTAPI_APP.app).websocket_connect("/ws") as websocket:
             websocket.send_bytes(body_bytes(literal(row["Client sends"])))
             assert websocket.receive()["code"] == code
+
+
+def test_fastapi_websocket_endpoint_must_be_async():
+    """A plain `def` WebSocket endpoint is not run in the thread pool, as a `def` HTTP endpoint is:
+    FastAPI calls it on the event loop, then awaits the None it returns."""
+    app = FastAPI()
+    loops = []
+
+    @app.websocket("/ws")
+    def echo(websocket: WebSocket):
+        loops.append(asyncio.get_running_loop())  # raises RuntimeError in a pool thread
+
+    expected = r"^object NoneType can't be used in 'await' expression$"
+    with pytest.raises(TypeError, match=expected), TestClient(app).websocket_connect("/ws"):
+        pass
+    assert len(loops) == 1  # its body ran first, on the event loop's own thread

@@ -25,5 +25,5 @@ def thread_wait():
 
 @app.route("/async-wait")
 async def async_wait():
-    await asyncio.sleep(IO_SECONDS)  # runs in an event loop inside the worker thread
+    await asyncio.sleep(IO_SECONDS)  # a new event loop on a helper thread; the worker thread waits
     return {"waited": "asyncio.sleep in async def"}

@@ -15,7 +15,7 @@ from starlette.routing import Match
 
 
 async def method_not_allowed(request: Request, exc: HTTPException):
-    allowed = set()
+    allowed: set[str] = set()
     for route in request.app.routes:
         match, _ = route.matches(request.scope)
         if match is not Match.NONE:

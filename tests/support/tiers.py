@@ -26,6 +26,7 @@ RUN_ORDER = ("", "slow", "servers", "timing", "bench", "scaffold", "browser")
 TIER_OF = {
     "test_real_servers.py": ["servers"],
     "test_concurrency.py::test_scenario_runs_as_the_page_says": ["servers", "timing"],
+    "test_concurrency.py::test_the_thread_pool_is_shared": ["servers", "timing"],
     "test_io_wait.py::test_article_examples_under_their_production_servers": ["servers", "timing"],
     "test_websocket_echo.py::test_echo_under_the_production_server": ["servers"],
     "test_background_tasks.py::test_when_the_slow_task_runs": ["servers", "timing"],
@@ -39,6 +40,8 @@ TIER_OF = {
     "test_workflows.py": ["slow"],
     "test_scripts.py": ["slow"],
     "test_inline_examples.py::test_a_failing_inline_example": ["slow"],
+    # mypy: 20 to 30 s without its cache (.cache/mypy), as in CI or a fresh clone; 2 s with it.
+    "test_type_check.py::test_mypy": ["slow"],
     # llms.txt: its plugin is most of the build's time, so quick builds leave it out (QUICK_BUILD).
     "test_hosting.py::test_llms_txt": ["slow"],
     "test_hosting.py::test_every_tabbed_block_keeps_its_framework_in_the_llms": ["slow"],

@@ -1,0 +1,48 @@
+"""The thread pool behind `def` endpoints is shared: a `def` dependency waits for it too.
+
+FastAPI runs `def` endpoints, `def` dependencies, `def` background tasks and
+file I/O (FileResponse, UploadFile once spilled to disk) on AnyIO's default
+thread limiter: 40 threads per worker process. While `def` endpoints hold all
+40, an `async def` endpoint with a `def` dependency waits for a free thread;
+one without waits for nothing. The lifespan sets the limit.
+"""
+
+import os
+import time
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI
+
+# Tests shorten the wait with this variable, as in the I/O-wait example.
+IO_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "2"))
+THREAD_POOL_SIZE = int(os.environ.get("THREAD_POOL_SIZE", "40"))  # 40 is AnyIO's default
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREAD_POOL_SIZE
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+def current_user() -> str:
+    return "alice"  # a `def` dependency: FastAPI calls it in the thread pool
+
+
+@app.get("/thread-wait")
+def thread_wait():
+    time.sleep(IO_SECONDS)  # holds one of the pool's threads for the whole wait
+    return {"waited": "time.sleep in def"}
+
+
+@app.get("/with-sync-dependency")
+async def with_sync_dependency(user: str = Depends(current_user)):
+    return {"user": user}  # runs on the event loop, but only once current_user has had a thread
+
+
+@app.get("/without-dependency")
+async def without_dependency():
+    return {"user": None}  # needs no thread at all

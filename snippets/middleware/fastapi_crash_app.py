@@ -1,0 +1,18 @@
+"""The request-ID middleware of fastapi_app.py, and an endpoint that raises an exception nothing handles.
+
+Starlette answers such an exception from its outermost layer, outside every
+`@app.middleware("http")`: a plain-text 500, without the X-Request-ID the
+middleware adds to every other answer.
+"""
+
+from fastapi import FastAPI
+
+from snippets.middleware.fastapi_app import add_request_id
+
+app = FastAPI()
+app.middleware("http")(add_request_id)
+
+
+@app.get("/crash")
+def crash():
+    raise RuntimeError("a bug no handler expects")
