@@ -7,7 +7,11 @@ changes, so what passes here is what passes on a fresh machine.
 
 `test` runs everything (what CI runs); `test --quick` is the edit loop and
 `test --topic NAME` checks one topic end to end (tests/conftest.py says what
-each selects). Once set up, this process replaces itself with mkdocs or
+each selects). `test --latest` runs the suite, except the benchmark, against
+the newest releases of everything requirements.in names, in .venv-latest
+(rebuilt on every run; .venv is left alone), and prints the versions it got:
+the weekly workflow's check that the site still holds for the frameworks'
+next releases. Once set up, this process replaces itself with mkdocs or
 pytest, so a signal that stops the command stops the server or the tests too.
 
 It uses only the standard library: it runs on the system Python before .venv
@@ -32,6 +36,11 @@ STAMP = VENV / "requirements.sha256"
 NODE_LOCK = ROOT / "package-lock.json"
 NODE_STAMP = ROOT / "node_modules" / "package-lock.sha256"
 ADDRESS = "127.0.0.1:8000"
+LATEST_VENV = ROOT / ".venv-latest"
+LATEST_REPORT = ROOT / "latest-run"  # junit.xml and versions.txt of the last --latest run
+# Left out against the newest releases, each for its reason: the benchmark (slow, and its
+# figures are measured with the pins), and the check that the installed versions are the pins.
+LATEST_DESELECTED = ("tests/test_site.py::test_installed_versions_are_the_pinned_ones",)
 
 
 def venv_bin(name: str) -> Path:
@@ -69,6 +78,34 @@ def ensure_node_tools() -> None:
     NODE_STAMP.write_text(wanted)
 
 
+def ensure_latest_environment() -> Path:
+    """A fresh .venv-latest with the newest release of each package requirements.in names; its python."""
+    print(f"Creating {LATEST_VENV.relative_to(ROOT)} with the newest releases ...", flush=True)
+    venv.create(LATEST_VENV, with_pip=True, clear=True)
+    python = LATEST_VENV / "bin" / "python"
+    pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
+    subprocess.run([*pip, "install", "--quiet", "--upgrade", "-r", str(ROOT / "requirements.in")], check=True)
+    subprocess.run([*pip, "check"], check=True)
+    frozen = subprocess.run([*pip, "freeze"], check=True, capture_output=True, text=True).stdout
+    LATEST_REPORT.mkdir(exist_ok=True)
+    (LATEST_REPORT / "versions.txt").write_text(frozen)
+    print(versions_report(pinned_requirements(), pinned_requirements(LATEST_REPORT / "versions.txt")))
+    return python
+
+
+def versions_report(pinned: dict[str, str], latest: dict[str, str]) -> str:
+    """Which packages the newest releases change, pin -> newest, and how many stay the same."""
+    changed = [
+        f"  {name} {pinned[name]} -> {latest[name]}"
+        for name in sorted(latest)
+        if pinned.get(name, latest[name]) != latest[name]
+    ]
+    added = [f"  {name} {latest[name]} (not pinned)" for name in sorted(set(latest) - set(pinned))]
+    same = len(latest) - len(changed) - len(added)
+    lines = [f"Newest releases: {len(changed)} differ from requirements.txt, {same} are the pinned version."]
+    return "\n".join([*lines, *changed, *added])
+
+
 def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
     """requirements.txt as {distribution name, lowercase: version}."""
     pins = {}
@@ -87,6 +124,10 @@ def pytest_command(options: argparse.Namespace, extra: list[str], python: str | 
     """pytest with coverage of snippets/ (or of the one topic's folder under --topic), and the selection."""
     if options.topic is not None:
         selection = ["--topic", options.topic, f"--cov=snippets/{options.topic}"]
+    elif options.latest:
+        deselected = [option for test in LATEST_DESELECTED for option in ("--deselect", test)]
+        junit = f"--junitxml={LATEST_REPORT / 'junit.xml'}"
+        selection = ["--cov", "-m", "not bench", *deselected, junit]
     else:
         selection = ["--cov", *(["--quick"] if options.quick else [])]
     return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]
@@ -106,7 +147,8 @@ def serve(options: argparse.Namespace, extra: list[str]) -> NoReturn:
 def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
     if not (options.quick or options.topic):  # only the full run audits with Lighthouse
         ensure_node_tools()
-    replace_process(pytest_command(options, extra))
+    python = str(ensure_latest_environment()) if options.latest else None
+    replace_process(pytest_command(options, extra, python))
 
 
 COMMANDS = {"serve": serve, "test": test}
@@ -132,9 +174,15 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         metavar="NAME",
         help="test: one topic end to end (snippets/NAME), with the site checks and coverage of that topic",
     )
+    selection.add_argument(
+        "--latest",
+        action="store_true",
+        help="test: the suite but the benchmark against the newest releases of requirements.in, in "
+        ".venv-latest (.venv is left alone); prints the versions, writes latest-run/",
+    )
     options, extra = parser.parse_known_args(argv)
-    if options.command != "test" and (options.quick or options.topic):
-        parser.error("--quick and --topic go with the test command")
+    if options.command != "test" and (options.quick or options.topic or options.latest):
+        parser.error("--quick, --topic and --latest go with the test command")
     if options.topic is not None and not (ROOT / "snippets" / options.topic).is_dir():
         topics = sorted(path.parent.name for path in (ROOT / "snippets").glob("*/__init__.py"))
         parser.error(
@@ -148,7 +196,8 @@ def main(argv: list[str]) -> NoReturn:
     if sys.version_info < (3, 11):  # noqa: UP036 - this check is for people running an older python
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     try:
-        ensure_environment()
+        if not options.latest:  # which builds its own environment
+            ensure_environment()
         os.chdir(ROOT)
         COMMANDS[options.command](options, extra)
     except subprocess.CalledProcessError as error:

@@ -2,7 +2,8 @@
 
 The benchmark needs wrk; the browser tests need Debian's Chromium
 (Playwright's own browser download does not work here); Lighthouse needs
-Node.js and the npm packages of package-lock.json. Without one, its tests
+Node.js and the npm packages of package-lock.json, as does the link checker
+(linkinator). Without one, its tests
 skip with the line below, unless REQUIRE_TOOLS=1 (set by .ci/run) makes a
 missing tool a failure.
 """
@@ -28,6 +29,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LINKINATOR = ROOT / "node_modules" / ".bin" / "linkinator"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ TOOLS = {
         Tool(
             "lighthouse",
             LIGHTHOUSE.exists,
+            "run `npm ci` in the repository root (`scripts/dev.py test` does it when npm is here)",
+        ),
+        Tool(
+            "linkinator",
+            LINKINATOR.exists,
             "run `npm ci` in the repository root (`scripts/dev.py test` does it when npm is here)",
         ),
     ]

@@ -23,8 +23,8 @@ README_TEST_COMMAND = "python3.11 scripts/dev.py test"
 KNOWN_FINDINGS: list[str] = []
 
 
-def test_there_are_workflows_for_ci_and_the_deploy():
-    assert {"ci.yml", "docs.yml"} <= {path.name for path in WORKFLOWS}
+def test_there_are_workflows_for_ci_the_deploy_and_the_weekly_check():
+    assert {"ci.yml", "docs.yml", "latest.yml"} <= {path.name for path in WORKFLOWS}
 
 
 def test_actionlint_finds_nothing():
@@ -56,12 +56,85 @@ def test_every_action_is_pinned_to_a_version(workflow):
 
 def test_ci_runs_the_readmes_test_command_through_ci_run():
     assert README_TEST_COMMAND in (ROOT / "README.md").read_text()
-    assert README_TEST_COMMAND in (ROOT / ".ci" / "run").read_text().splitlines()
+    # .ci/run passes its own arguments on, and CI gives it none: the README's command exactly.
+    assert f'{README_TEST_COMMAND} "$@"' in (ROOT / ".ci" / "run").read_text().splitlines()
     workflow = load(ROOT / ".github" / "workflows" / "ci.yml")
     assert set(workflow[True]) == {"pull_request", "push"}  # PyYAML reads the key `on` as True
     runs = [step for step in steps(workflow, "test") if "run" in step]
-    assert [step["run"] for step in runs] == ["bash .ci/run"]
+    assert runs[0]["run"] == "bash .ci/run"
     assert runs[0]["env"]["CI"] == "true"
+    assert "if" not in runs[0]
+    # Every other step is the pull request's preview, after the suite.
+    assert all(step["if"] == PULL_REQUEST_ONLY for step in steps(workflow, "test")[3:])
+
+
+PULL_REQUEST_ONLY = "github.event_name == 'pull_request'"
+
+
+def test_a_pull_request_uploads_its_site_as_a_preview_and_says_how_to_open_it():
+    workflow = load(ROOT / ".github" / "workflows" / "ci.yml")
+    build = next(step for step in steps(workflow, "test") if "mkdocs build" in step.get("run", ""))
+    assert build["run"] == ".venv/bin/mkdocs build --strict --site-dir preview"
+    upload = step_using(workflow, "actions/upload-artifact")
+    assert upload["with"]["name"] == "site-preview" and upload["with"]["path"] == "preview/"
+    summary = next(step for step in steps(workflow, "test") if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
+    assert "site-preview" in summary["run"] and "http.server" in summary["run"]
+    assert build["if"] == upload["if"] == summary["if"] == PULL_REQUEST_ONLY
+
+
+def test_the_weekly_check_runs_the_suite_against_the_newest_releases_and_reports():
+    workflow = load(ROOT / ".github" / "workflows" / "latest.yml")
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}
+    suite = next(step for step in steps(workflow, "test") if "run" in step)
+    assert suite["run"] == "bash .ci/run --latest" and suite["env"]["CI"] == "true"
+    assert (
+        step_using({"jobs": {"test": workflow["jobs"]["test"]}}, "actions/upload-artifact")["if"]
+        == "always()"
+    )
+    report = workflow["jobs"]["report"]
+    assert report["needs"] == "test" and report["permissions"]["issues"] == "write"
+    command = next(step for step in report["steps"] if "run" in step)
+    assert command["run"] == 'python3.11 -m scripts.latest_report --outcome "${{ needs.test.result }}"'
+    assert command["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert "permissions" not in workflow["jobs"]["test"]  # only the report may write, and only issues
+
+
+def test_the_weekly_check_fetches_every_link_with_the_configured_checker():
+    workflow = load(ROOT / ".github" / "workflows" / "latest.yml")
+    run = "\n".join(step.get("run", "") for step in steps(workflow, "links"))
+    assert ".venv/bin/mkdocs build --strict" in run
+    assert "npx linkinator site --config linkinator.config.json" in run
+    assert "linkinator" in (ROOT / "package.json").read_text()
+
+
+DEPENDABOT = ROOT / ".github" / "dependabot.yml"
+
+
+def check_dependabot_schema(path):
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.dependabot", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_dependabot_is_valid_and_moves_the_framework_stack_together():
+    result = check_dependabot_schema(DEPENDABOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    updates = {update["package-ecosystem"]: update for update in load(DEPENDABOT)["updates"]}
+    assert set(updates) == {"pip", "npm", "github-actions"}
+    assert {update["schedule"]["interval"] for update in updates.values()} == {"weekly"}
+    stack = updates["pip"]["groups"]["framework-stack"]["patterns"]
+    assert {"fastapi", "starlette", "pydantic", "flask", "werkzeug", "uvicorn", "gunicorn"} <= set(stack)
+    # The first group a package matches takes it: the stack comes before the catch-all.
+    assert next(iter(updates["pip"]["groups"])) == "framework-stack"
+
+
+def test_the_dependabot_schema_catches_a_misspelt_key(tmp_path):
+    path = tmp_path / "dependabot.yml"
+    path.write_text(DEPENDABOT.read_text().replace("package-ecosystem: npm", "package-ecosystm: npm"))
+    assert check_dependabot_schema(path).returncode == 1
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)

@@ -77,6 +77,8 @@ def copy_project(destination: Path) -> Path:
 NOT_COPIED = shutil.ignore_patterns(
     ".git",
     ".venv",
+    ".venv-latest",
+    "latest-run",
     "node_modules",
     "site",
     ".cache",

@@ -39,6 +39,7 @@ TIER_OF = {
     "test_pre_commit.py": ["slow"],
     "test_workflows.py": ["slow"],
     "test_scripts.py": ["slow"],
+    "test_link_checker.py": ["slow"],  # Node.js and a built site
     "test_inline_examples.py::test_a_failing_inline_example": ["slow"],
     # mypy: 20 to 30 s without its cache (.cache/mypy), as in CI or a fresh clone; 2 s with it.
     "test_type_check.py::test_mypy": ["slow"],
@@ -63,6 +64,8 @@ RUN_NO_SNIPPET_CODE = (
     "test_lighthouse.py",
     "test_bench.py",
     "test_contract_support.py",
+    "test_latest.py",
+    "test_link_checker.py",
     "test_tiers.py",
     "test_background.py",
 )
