@@ -4,10 +4,11 @@ Each page is loaded in Debian's Chromium from a local server, in both color
 schemes and on a phone-sized screen. A page fails on any console error,
 failed request or request to another host (those are aborted, so a Google
 Fonts link or a CDN script fails here), and on any serious or critical axe-core
-finding. The interaction tests click through linked tabs, the copy button,
-search, the theme toggle and the phone navigation drawer.
+finding. The interaction tests click through linked tabs, the side-by-side view,
+the copy button, search, the theme toggle and the phone navigation drawer.
 """
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -18,12 +19,25 @@ from playwright.sync_api import sync_playwright
 
 from scripts.built_site import site_pages
 from scripts.tools import CHROMIUM, CHROMIUM_FLAGS
-from support.browser import COLOUR_RULES, SCHEMES, Watch, serious_violations, tab_choices
+from support.browser import (
+    BLOCKED_STORAGE,
+    COLOUR_RULES,
+    SCHEMES,
+    Watch,
+    add_other_tab_sets,
+    is_pair,
+    serious_violations,
+    shown_as_tabs,
+    shown_side_by_side,
+    tab_choices,
+    tab_panels,
+)
 from support.paths import SNIPPETS
 from support.site import shown_text
 
 PAGES = site_pages()
 PHONE = {"width": 375, "height": 812}
+WIDE = {"width": 1440, "height": 900}  # a laptop: wide enough for the side-by-side view
 TOPIC = "topics/routing/"  # a page with many tab pairs
 NEXT_TOPIC = "topics/requests-and-errors/"
 WORKERS = 2  # browsers checking pages at once: one per core
@@ -134,6 +148,9 @@ def page_problems(require_tools, build) -> dict[str, list[str]]:
         return {path: problems for result in results for path, problems in result.items()}
 
 
+# The first test's setup checks every page (page_problems), a few seconds each on two browsers:
+# its time grows with the site, so its bound does too, instead of the suite's 120 s.
+@pytest.mark.timeout(60 + 10 * len(PAGES))
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_clean_accessible_in_both_schemes_and_fits_a_phone(page_problems, path):
     assert page_problems[path] == []
@@ -194,6 +211,147 @@ def test_choosing_flask_switches_every_tab_pair_and_sticks(visit):
     page.reload(wait_until="networkidle")
     wait_for(page, everywhere_flask, "Flask staying chosen after a reload")
     assert watch.problems == []
+
+
+def side_by_side_button(page):
+    return page.get_by_role("button", name="Side by side")
+
+
+def wait_for_pairs(page, check, what: str, timeout: float = 5.0) -> list[list[dict]]:
+    """Wait until every FastAPI/Flask tab pair on the page passes `check` (support.browser); return them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pairs = [panels for panels in tab_panels(page) if is_pair(panels)]
+        failing = [panels for panels in pairs if not check(panels)]
+        if pairs and not failing:
+            return pairs
+        if time.monotonic() > deadline:
+            shown = failing[0] if failing else "no FastAPI/Flask pair"
+            pytest.fail(f"{what} did not happen within {timeout:.0f} s; {len(failing)} pairs not so: {shown}")
+        page.wait_for_timeout(100)
+
+
+def test_side_by_side_shows_both_code_blocks_and_sticks(visit):
+    page, watch = visit(TOPIC, viewport=WIDE)
+    assert len(wait_for_pairs(page, shown_as_tabs, "tabs until the reader asks")) >= 3
+    button = side_by_side_button(page)
+    assert button.is_visible() and button.get_attribute("aria-pressed") == "false"
+    button.focus()
+    page.keyboard.press("Enter")  # keyboard operable
+    assert button.get_attribute("aria-pressed") == "true"
+    wait_for_pairs(page, shown_side_by_side, "every pair showing both code blocks side by side")
+
+    page.evaluate("window.stillTheSameDocument = true")
+    follow_nav_link(page, NEXT_TOPIC)
+    assert page.evaluate("window.stillTheSameDocument === true"), "instant navigation did not handle the link"
+    wait_for_pairs(page, shown_side_by_side, "side by side after instant navigation")
+    assert side_by_side_button(page).get_attribute("aria-pressed") == "true"
+
+    page.reload(wait_until="networkidle")
+    wait_for_pairs(page, shown_side_by_side, "side by side after a reload")
+    assert side_by_side_button(page).get_attribute("aria-pressed") == "true"
+    assert watch.problems == []
+
+
+def test_switched_off_the_linked_tabs_work_as_before(visit):
+    page, watch = visit(TOPIC, viewport=WIDE)
+    button = side_by_side_button(page)
+    button.click()
+    wait_for_pairs(page, shown_side_by_side, "side by side")
+    button.focus()
+    page.keyboard.press("Space")
+    assert button.get_attribute("aria-pressed") == "false"
+    wait_for_pairs(page, shown_as_tabs, "every pair back to tabs")
+
+    # Clicking Flask in one pair (not the first) switches every pair, as test_choosing_flask_... checks.
+    page.locator(".tabbed-labels label", has_text="Flask").nth(1).click()
+
+    def flask_shown(panels):
+        return shown_as_tabs(panels) and [p["label"] for p in panels if p["code_box"]] == ["Flask"]
+
+    wait_for_pairs(page, flask_shown, "every pair switching to Flask")
+    page.reload(wait_until="networkidle")
+    wait_for_pairs(page, flask_shown, "Flask, in tabs, after a reload")
+    assert side_by_side_button(page).get_attribute("aria-pressed") == "false"
+    assert watch.problems == []
+
+
+def test_phones_get_tabs_even_with_side_by_side_on(visit):
+    page, watch = visit(TOPIC, viewport=WIDE)
+    side_by_side_button(page).click()
+    wait_for_pairs(page, shown_side_by_side, "side by side on a wide screen")
+    page.set_viewport_size(PHONE)
+    for moment in ("turned to phone width", "reloaded at phone width"):
+        wait_for_pairs(page, shown_as_tabs, f"tabs on a phone ({moment})")
+        assert not side_by_side_button(page).is_visible(), moment
+        page_width, screen_width = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert page_width <= screen_width, f"{moment}: scrolls sideways ({page_width} px > {screen_width} px)"
+        page.reload(wait_until="networkidle")
+    # The choice was kept all along: a wide screen shows the pairs side by side again.
+    page.set_viewport_size(WIDE)
+    wait_for_pairs(page, shown_side_by_side, "side by side on a wide screen again")
+    assert watch.problems == []
+
+
+def test_side_by_side_is_accessible_in_both_schemes(visit):
+    page, watch = visit(TOPIC, viewport=WIDE)
+    side_by_side_button(page).click()
+    wait_for_pairs(page, shown_side_by_side, "side by side")
+    assert serious_violations(page) == []
+    page.locator("form[data-md-component=palette] label:visible").click()
+    wait_for(page, f"document.body.dataset.mdColorScheme === '{SCHEMES['dark']}'", "the dark scheme")
+    assert serious_violations(page, COLOUR_RULES) == []
+    assert watch.problems == []
+
+
+def test_only_fastapi_flask_pairs_go_side_by_side(visit, build):
+    def add_tab_sets(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=add_other_tab_sets(response.text()))
+
+    page, watch = visit(TOPIC, viewport=WIDE)
+    side_by_side_button(page).click()
+    page.route(build.address + TOPIC, add_tab_sets)
+    page.reload(wait_until="networkidle")
+    others = [panels for panels in tab_panels(page) if not is_pair(panels)]
+    assert [[panel["label"] for panel in panels] for panels in others] == [
+        ["Linux", "macOS"],
+        ["FastAPI", "Flask", "Quart"],
+    ]
+    wait_for_pairs(page, shown_side_by_side, "the pairs side by side")
+    assert [panels for panels in others if not shown_as_tabs(panels)] == []
+
+    # A page whose only tab sets are not pairs has no button, and stays as it was.
+    page.route(build.address + "decision-guide/", add_tab_sets)
+    page.goto(build.address + "decision-guide/", wait_until="networkidle")
+    assert side_by_side_button(page).count() == 0
+    others = tab_panels(page)
+    assert len(others) == 2 and [panels for panels in others if not shown_as_tabs(panels)] == []
+    assert watch.problems == []
+
+
+def test_side_by_side_lasts_the_visit_without_storage(visit):
+    page, _ = visit(TOPIC, viewport=WIDE)
+    # Material's own inline scripts throw without storage; only errors from ours fail this test.
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error.stack or error.message))
+    page.context.add_init_script(BLOCKED_STORAGE)
+    page.reload(wait_until="networkidle")
+    assert errors, "expected Material's own scripts to fail without storage: is storage blocked?"
+
+    def ours():
+        return [error for error in errors if "side-by-side.js" in error]
+
+    assert ours() == []
+    side_by_side_button(page).click()
+    wait_for_pairs(page, shown_side_by_side, "side by side without storage")
+    page.evaluate("window.stillTheSameDocument = true")
+    follow_nav_link(page, NEXT_TOPIC)
+    assert page.evaluate("window.stillTheSameDocument === true"), "instant navigation did not handle the link"
+    wait_for_pairs(page, shown_side_by_side, "side by side after instant navigation, without storage")
+    assert ours() == []
 
 
 def test_copy_button_copies_exactly_the_snippet_file(visit):

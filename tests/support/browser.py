@@ -89,6 +89,101 @@ def tab_choices(page) -> list[list[str]]:
     )
 
 
+# The side-by-side view (docs/javascripts/side-by-side.js, docs/stylesheets/side-by-side.css).
+PAIR_LABELS = ["FastAPI", "Flask"]
+ALIGNED_PX = 3  # how far apart the tops of two code blocks shown side by side may be
+
+
+def tab_panels(page) -> list[list[dict]]:
+    """For every tab set in the content, in order: each panel's label text, and where the reader sees
+    its label and its first code block (page coordinates, or None when not shown)."""
+    return page.evaluate(
+        """() => {
+            const box = element => {
+                if (!element || !element.checkVisibility()) return null;
+                const rect = element.getBoundingClientRect();
+                if (!rect.width || !rect.height) return null;
+                return {x: rect.left + scrollX, y: rect.top + scrollY,
+                        right: rect.right + scrollX, bottom: rect.bottom + scrollY};
+            };
+            return [...document.querySelectorAll('.md-content .tabbed-set')].map(set => {
+                const blocks = [...set.querySelectorAll(':scope > .tabbed-content > .tabbed-block')];
+                return [...set.querySelectorAll(':scope > .tabbed-labels > label')].map((label, i) => ({
+                    label: label.textContent.trim(),
+                    label_box: box(label),
+                    code_box: box(blocks[i].querySelector('.highlight, pre')),
+                }));
+            });
+        }"""
+    )
+
+
+def is_pair(panels: list[dict]) -> bool:
+    return sorted(panel["label"] for panel in panels) == PAIR_LABELS
+
+
+def shown_side_by_side(panels: list[dict]) -> bool:
+    """Both code blocks shown, the second to the right of the first, tops aligned, each under its
+    own label."""
+    if len(panels) != 2 or not all(panel["code_box"] and panel["label_box"] for panel in panels):
+        return False
+    left, right = (panel["code_box"] for panel in panels)
+    return (
+        left["right"] <= right["x"]
+        and abs(left["y"] - right["y"]) <= ALIGNED_PX
+        and all(
+            abs(panel["label_box"]["x"] - panel["code_box"]["x"]) <= ALIGNED_PX
+            and panel["label_box"]["bottom"] <= panel["code_box"]["y"] + ALIGNED_PX
+            for panel in panels
+        )
+    )
+
+
+def shown_as_tabs(panels: list[dict]) -> bool:
+    """Every label shown, and the code of exactly one panel."""
+    return all(panel["label_box"] for panel in panels) and sum(bool(p["code_box"]) for p in panels) == 1
+
+
+# Tab sets that are not a FastAPI/Flask pair, in Material's markup (pymdownx.tabbed, alternate
+# style), for a test to put into a page: no page of the site has one today.
+OTHER_TAB_SETS = "".join(
+    f"""<div class="tabbed-set tabbed-alternate" data-tabs="{number}:{len(labels)}">"""
+    + "".join(
+        f'<input {"checked " if i == 1 else ""}id="__tabbed_{number}_{i}" name="__tabbed_{number}" '
+        'type="radio" />'
+        for i in range(1, len(labels) + 1)
+    )
+    + '<div class="tabbed-labels">'
+    + "".join(f'<label for="__tabbed_{number}_{i}">{label}</label>' for i, label in enumerate(labels, 1))
+    + '</div><div class="tabbed-content">'
+    + "".join(
+        f'<div class="tabbed-block"><div class="highlight"><pre><code>{label} code</code></pre></div></div>'
+        for label in labels
+    )
+    + "</div></div>"
+    for number, labels in [(901, ["Linux", "macOS"]), (902, ["FastAPI", "Flask", "Quart"])]
+)
+
+
+def add_other_tab_sets(html: str) -> str:
+    """The page's HTML with OTHER_TAB_SETS at the start of its content, after the title."""
+    title_end = html.index("</h1>") + len("</h1>")
+    return html[:title_end] + OTHER_TAB_SETS + html[title_end:]
+
+
+# Stands in for a browser whose storage is blocked (site data off): every access throws a
+# SecurityError, as an Error rather than a DOMException so that its stack names the script.
+BLOCKED_STORAGE = """
+for (const name of ["getItem", "setItem", "removeItem", "key", "clear"]) {
+    Storage.prototype[name] = () => {
+        const error = new Error("The operation is insecure.");
+        error.name = "SecurityError";
+        throw error;
+    };
+}
+"""
+
+
 # The pages tests/test_lighthouse.py audits: the home page and a topic page with many tab pairs.
 LIGHTHOUSE_PAGES = ["", "topics/routing/"]
 
