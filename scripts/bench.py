@@ -1,7 +1,9 @@
 """Benchmark the site's own example apps under real servers with wrk, and record everything.
 
 Starts the snippet apps on 127.0.0.1 (FastAPI under uvicorn and granian,
-Flask under gunicorn sync and gthread workers and granian), pins the servers
+Flask under gunicorn sync and gthread workers and granian), among them the
+async database example reading a page of items from a SQLite file that is
+filled before any server starts, pins the servers
 and wrk to different CPU cores, sweeps the number of concurrent connections,
 repeats every point, and writes one JSON file with the results, the machine,
 the package versions and every server's command line. scripts/bench_report.py
@@ -18,6 +20,7 @@ import argparse
 import contextlib
 import datetime
 import json
+import multiprocessing
 import os
 import platform
 import re
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
@@ -51,10 +55,13 @@ PACKAGES = [
     "uvloop",
     "gunicorn",
     "granian",
+    "sqlalchemy",
+    "aiosqlite",
 ]
 SWEEP = [1, 10, 50, 100, 200]
 HEADLINE = 100  # the concurrency the page compares the frameworks at
 IO_SECONDS = 0.05
+DATABASE_ITEMS = 100  # rows in the database workload's SQLite file
 
 
 # The servers measured: scripts/server_commands.py's, as the tests run them but with per-request
@@ -73,6 +80,7 @@ class Workload:
     servers: tuple[str, ...] = ()  # server names; empty means every server of the framework
     body: str = ""  # a JSON body makes the request a POST
     io_seconds: float | None = None
+    database: bool = False  # the apps read a SQLite file (SQLITE_FILE) holding DATABASE_ITEMS items
 
 
 WORKLOADS = [
@@ -121,7 +129,18 @@ WORKLOADS = [
             ("blocking_async_def", "FastAPI async def blocking 50 ms (anti-pattern)", "/blocking-wait"),
         ]
     ),
+    Workload(
+        "database",
+        "SQLite query, a page of 10 items (FastAPI AsyncSession, Flask Session)",
+        {
+            "fastapi": ("snippets.async_database.fastapi_app", "/items?limit=10"),
+            "flask": ("snippets.async_database.flask_app", "/items?limit=10"),
+        },
+        (HEADLINE,),
+        database=True,
+    ),
 ]
+DATABASE_WORKLOAD = next(workload for workload in WORKLOADS if workload.database)
 
 
 @dataclass(frozen=True)
@@ -245,9 +264,14 @@ def servers_for(cores: str) -> list[ServerCommand]:
 
 def plan(quick: bool, cores: str) -> list[tuple[Workload, ServerCommand, tuple[int, ...]]]:
     servers = servers_for(cores)
-    if quick:
+    if quick:  # hello on every server; the database on each framework's first
         hello = WORKLOADS[0]
-        return [(hello, server, (10,)) for server in servers]
+        first: dict[str, ServerCommand] = {}
+        for server in servers:
+            first.setdefault(server.framework, server)
+        return [(hello, server, (10,)) for server in servers] + [
+            (DATABASE_WORKLOAD, server, (10,)) for server in first.values()
+        ]
     return [
         (workload, server, workload.concurrency)
         for workload in WORKLOADS
@@ -257,14 +281,41 @@ def plan(quick: bool, cores: str) -> list[tuple[Workload, ServerCommand, tuple[i
     ]
 
 
+def fill_database(path: Path) -> None:
+    """Create the database workload's table and DATABASE_ITEMS items, with the Flask example's models.
+
+    Run in a process of its own, since the example reads SQLITE_FILE when it is
+    imported, and before any server starts: workers that start together would
+    race to create the table.
+    """
+    os.environ["SQLITE_FILE"] = str(path)
+    from sqlalchemy.orm import Session
+
+    from snippets.async_database.flask_app import Item, engine  # creates the table
+
+    with Session(engine) as session:
+        session.add_all(Item(name=f"item {number}", price=number / 10) for number in range(DATABASE_ITEMS))
+        session.commit()
+
+
+def filled_database(folder: Path) -> Path:
+    path = folder / "items.db"
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
+        process.submit(fill_database, path).result(timeout=120)
+    return path
+
+
 def measure(args: argparse.Namespace) -> dict:
     results, commands = [], {}
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        # Every server reads the same items; none of the measured requests writes.
+        database = filled_database(Path(scratch))
         for workload, server, concurrency in plan(args.quick, args.server_cores):
             module, path = workload.targets[server.framework]
             launch = Launch(server, module, args.server_cores)
             commands[server.name] = launch.shown_command().replace(module, "{module}")
             env = {"SIMULATED_IO_SECONDS": str(workload.io_seconds or 0), "BENCH_RUN": args.run_id}
+            env |= {"SQLITE_FILE": str(database)} if workload.database else {}
             script = post_script(workload.body, Path(scratch)) if workload.body else None
             with running_servers([launch], env=env) as running:
                 url = running[launch].base_url + path
@@ -310,6 +361,7 @@ def measure(args: argparse.Namespace) -> dict:
             "max_spread": args.max_spread,
             "attempts": args.attempts,
             "io_wait_seconds": IO_SECONDS,
+            "database_items": DATABASE_ITEMS,
         },
         "workloads": {workload.name: workload.title for workload in WORKLOADS},
         "servers": {

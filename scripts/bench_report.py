@@ -524,6 +524,22 @@ def headline_notes(data: dict) -> list[str]:
     return lines
 
 
+def database_lines(data: dict) -> list[str]:
+    """The database workload's figures, when the data has them (a run from before it was added has not)."""
+    if not points(data, "database"):
+        return []
+    return [
+        "",
+        "### SQLite queries",
+        "",
+        f"Each request reads a page of 10 of the {data['settings']['database_items']} items in a SQLite "
+        "file: FastAPI awaits an `AsyncSession` over aiosqlite, Flask queries with a synchronous `Session` "
+        "([Async database access](topics/databases.md#async-database-access)).",
+        "",
+        *detail_table(data, ["database"]),
+    ]
+
+
 def section(name: str, lines: list[str]) -> list[str]:
     """Lines the page includes on their own: a pymdownx.snippets section, `--8<-- "file.md:name"`."""
     return [f"<!-- --8<-- [start:{name}] -->", *lines, f"<!-- --8<-- [end:{name}] -->"]
@@ -587,6 +603,7 @@ def report(data: dict) -> dict[str, str]:
                         "fastapi_blocking_async_def",
                     ],
                 ),
+                *database_lines(data),
             ],
         ),
         "",

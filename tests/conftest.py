@@ -49,6 +49,13 @@ os.environ["SIMULATED_IO_SECONDS"] = "0.05"
 DATABASE_DIR = tempfile.mkdtemp(prefix="snippet-databases-")
 atexit.register(shutil.rmtree, DATABASE_DIR, ignore_errors=True)
 os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE_DIR}/items.db"
+# The async database example's file (both of its apps open it, each with its own driver), and a
+# short /report query: the generated-input tests call it many times; the timed test sets its own.
+os.environ["SQLITE_FILE"] = f"{DATABASE_DIR}/async_items.db"
+os.environ["REPORT_ROWS"] = "1000"
+# The uploads example writes into UPLOAD_FOLDER; keep test uploads out of /tmp/uploads.
+os.environ["UPLOAD_FOLDER"] = tempfile.mkdtemp(prefix="snippet-uploads-")
+atexit.register(shutil.rmtree, os.environ["UPLOAD_FOLDER"], ignore_errors=True)
 
 settings.register_profile(
     "default",

@@ -61,7 +61,11 @@ def test_quick_run_end_to_end(wrk, tmp_path):
     assert {r["server"] for r in data["results"]} == {server.name for server in bench.SERVERS}
     assert all(r["summary"]["requests_per_second"] > 0 for r in data["results"])
     assert all(r["summary"]["non_2xx"] == 0 and r["summary"]["errors"] == 0 for r in data["results"])
-    for name, content in bench_report.report(data).items():
+    # Real queries on SQLite: FastAPI's async session, Flask's sync one, on the items filled in first.
+    assert {r["framework"] for r in data["results"] if r["workload"] == "database"} == {"fastapi", "flask"}
+    report = bench_report.report(data)
+    assert "### SQLite queries" in report[bench_report.REPORT]
+    for name, content in report.items():
         if name.endswith(".svg"):
             svg = ElementTree.fromstring(content)
             assert svg.findall("{http://www.w3.org/2000/svg}polyline")
@@ -134,11 +138,16 @@ Requests/sec:     19.46
         bench.parse_wrk("wrk: connection refused")
 
 
+# Workloads added since the committed run: the next full run measures them, and this test then
+# fails until the set is emptied.
+NOT_YET_MEASURED = {"database"}
+
+
 def test_committed_data_is_a_full_valid_run():
     data = json.loads((DATA / "benchmark.json").read_text())
     bench.check(data)
     assert data["quick"] is False
-    assert {r["workload"] for r in data["results"]} == {w.name for w in bench.WORKLOADS}
+    assert {r["workload"] for r in data["results"]} == {w.name for w in bench.WORKLOADS} - NOT_YET_MEASURED
     assert all(len(r["repetitions"]) >= 3 for r in data["results"])
 
 

@@ -1,6 +1,7 @@
 """Requests and responses the pages show, kept as .http files beside each topic's apps.
 
-`snippets/<topic>/http/<case>.request.http` is a request as a page shows it;
+`snippets/<topic>/http/<case>.request.http` is a request as a page shows it
+(a multipart body is sent with the CRLF line ends HTTP requires);
 `<case>.<app>.http` is what that app answers, rendered by `render_response`.
 The page includes both files, and `check_exchange` replays the request and
 compares the rendering of the real response with the file, so the page can
@@ -32,7 +33,7 @@ from .apps import SnippetApp
 from .paths import SNIPPETS
 
 # Topics whose exchanges change state (a database) and so must run in their own order.
-ORDERED_TOPICS = {"database"}
+ORDERED_TOPICS = {"database", "async_database"}
 FRAMEWORK_TITLES = {"fastapi": "FastAPI", "flask": "Flask"}
 # Requests a page shows in one framework's tab only, by request file, with the
 # framework whose answer it shows. Any other request needs an answer from each.
@@ -93,7 +94,12 @@ def parse_request(text: str, source: str = "request") -> HttpRequest:
         if not separator or not name:
             raise ValueError(f'{source}:{number}: a header line is `Name: value`, with ": "; got {line!r}')
         headers[name] = value
-    return HttpRequest(method, target, headers, body.removesuffix("\n").encode())
+    body = body.removesuffix("\n")
+    if headers.get("Content-Type", "").startswith("multipart/"):
+        # Multipart parts are delimited by CRLF (RFC 2046, 5.1.1), which the file cannot keep:
+        # read_text() turns every line end into LF.
+        body = body.replace("\n", "\r\n")
+    return HttpRequest(method, target, headers, body.encode())
 
 
 def read_request(path: Path) -> HttpRequest:

@@ -1,0 +1,35 @@
+"""File uploads in Flask: request.files and request.form, with MAX_CONTENT_LENGTH as the limit.
+
+Werkzeug answers 413 to a body over MAX_CONTENT_LENGTH when the form is
+first read: at once when the declared Content-Length is over it, and as soon
+as the count of bytes read passes it when the body is chunked. Werkzeug's
+secure_filename keeps a safe part of the client's file name: `../../x` is
+stored as `x`, inside the upload folder.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from flask import Flask, request
+from werkzeug.utils import secure_filename
+
+UPLOAD_FOLDER = Path(os.environ.get("UPLOAD_FOLDER", Path(tempfile.gettempdir()) / "uploads"))
+UPLOAD_FOLDER.mkdir(parents=True, exist_ok=True)
+
+app = Flask(__name__)
+app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+
+
+@app.post("/uploads")
+def upload():
+    file = request.files.get("file")
+    title = request.form.get("title")
+    if file is None or not title:
+        return {"detail": "Send a file and a title"}, 400
+    name = secure_filename(file.filename or "")
+    if not name:
+        return {"detail": "The file name has no usable characters"}, 400
+    target = UPLOAD_FOLDER / name
+    file.save(target)
+    return {"bytes": target.stat().st_size, "stored_as": name, "title": title}, 201
