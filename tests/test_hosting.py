@@ -4,12 +4,15 @@ The deploy (.github/workflows/docs.yml) sets SITE_URL to the Pages address,
 which for a project site has a path (/<repository>/), and REPO_URL to the
 repository. The run's one build (tests/conftest.py) is made and served the
 same way, and this module checks what hosting adds: "Edit this page",
-llms.txt, the last-update date, the 404 page. A copy without git history (an
+llms.txt, the last-update date, the 404 page, and compression as GitHub Pages
+sends it (scripts/built_site.py's server). A copy without git history (an
 archive) is built and checked by tests/test_new_topic.py, whose copy has none:
 there every page shows the build date.
 """
 
+import gzip
 import subprocess
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -140,3 +143,42 @@ def test_the_404_page_helps_and_its_links_work_under_the_subpath(build, pages, s
         if target.is_dir():
             target = target / "index.html"
         assert target.is_file(), f"404.html links {url}, which the site does not have"
+
+
+def fetch(url: str, accept_encoding: str | None = None) -> tuple[dict[str, str], bytes]:
+    """The response's headers and body as sent (urllib decompresses nothing)."""
+    headers = {"Accept-Encoding": accept_encoding} if accept_encoding else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+        return dict(response.headers), response.read()
+
+
+def hosted_text_file(site, kind: str) -> tuple[str, str]:
+    """(URL path as a browser asks for it, the file it is) for a page or Material's stylesheet."""
+    if kind == "page":
+        return "topics/routing/", "topics/routing/index.html"
+    stylesheet = next(site.glob("assets/stylesheets/main.*.min.css")).relative_to(site).as_posix()
+    return stylesheet, stylesheet
+
+
+@pytest.mark.parametrize("kind", ["page", "stylesheet"])
+def test_text_is_gzipped_only_for_a_browser_that_accepts_it(build, kind):
+    """As GitHub Pages sends it, so that Lighthouse weighs what a reader downloads."""
+    path, name = hosted_text_file(build.site, kind)
+    on_disk = (build.site / name).read_bytes()
+    headers, body = fetch(build.address + path, "gzip, deflate, br")  # what Chromium sends
+    assert headers.get("Content-Encoding") == "gzip", headers
+    assert headers.get("Vary") == "Accept-Encoding", headers
+    assert len(body) < len(on_disk) / 2
+    assert gzip.decompress(body) == on_disk
+    for refuses in (None, "identity", "gzip;q=0, br"):
+        headers, body = fetch(build.address + path, refuses)
+        assert "Content-Encoding" not in headers, (refuses, headers)
+        assert headers.get("Vary") == "Accept-Encoding", headers
+        assert body == on_disk, refuses
+
+
+def test_binary_files_are_sent_as_they_are(build):
+    name = "assets/images/favicon.png"
+    headers, body = fetch(build.address + name, "gzip")
+    assert "Content-Encoding" not in headers, headers
+    assert body == (build.site / name).read_bytes()
