@@ -28,7 +28,7 @@ class ServerCommand:
     """One way to serve an app: `program *args`, and `shown`, how a page writes it."""
 
     name: str
-    framework: str  # "fastapi" or "flask": which kind of app (ASGI or WSGI) it can serve
+    framework: str  # "fastapi", "flask" or "quart": which kind of app it can serve
     program: str
     args: tuple[str, ...]  # with {target} and {port}
     shown: str
@@ -70,6 +70,9 @@ FLASK_RUN = ServerCommand(
 FLASK_RUN_WITHOUT_THREADS = FLASK_RUN.with_options(
     "flask-run-without-threads", "--without-threads", shown="flask run --without-threads"
 )
+# Quart's docs recommend Hypercorn, by Quart's authors; it takes gunicorn's --bind and --workers.
+# Shown as "hypercorn --workers 1": a bare "hypercorn" cell stays unknown (tests/test_concurrency.py).
+HYPERCORN = ServerCommand("hypercorn", "quart", "hypercorn", _GUNICORN_ARGS, "hypercorn --workers 1")
 
 SERVER_COMMANDS = (
     UVICORN,
@@ -79,9 +82,10 @@ SERVER_COMMANDS = (
     GRANIAN_WSGI,
     FLASK_RUN,
     FLASK_RUN_WITHOUT_THREADS,
+    HYPERCORN,
 )
 # What each framework's apps run under unless a test says otherwise: the usual production server.
-PRODUCTION = {"fastapi": UVICORN, "flask": GUNICORN}
+PRODUCTION = {"fastapi": UVICORN, "flask": GUNICORN, "quart": HYPERCORN}
 
 # The benchmark measures serving, not logging: a log line per request would be measured too.
 QUIET_OPTIONS = {

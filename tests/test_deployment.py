@@ -46,7 +46,8 @@ def test_command_serves_the_app(served, row):
     # ...and the server must start that many: a supervisor (with at most one
     # helper process) and its workers; the first worker may answer before the
     # others have booted.
-    expected = (workers or 0) + 1
+    # A server that reloads on change runs the app in a child of the process watching the files.
+    expected = (workers or 0) + 1 + ("reloads when a file changes" in stated)
     deadline = time.monotonic() + 15
     while len(in_group(server.process.pid)) < expected and time.monotonic() < deadline:
         time.sleep(0.1)

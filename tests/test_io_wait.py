@@ -16,7 +16,7 @@ from support.server_pool import serves
 from support.servers import Server
 
 TOPIC = "io_wait"
-PATHS = {"fastapi": "/async", "flask": "/sync"}
+PATHS = {"fastapi": "/async", "flask": "/sync", "quart": "/async"}
 WAIT = 0.3
 AT_ONCE = 4
 WAITING_SERVERS = [Server(app, env={"SIMULATED_IO_SECONDS": str(WAIT)}) for app in topic_apps(TOPIC)]

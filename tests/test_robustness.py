@@ -27,7 +27,7 @@ def examples_for(endpoint) -> int:
 
 
 def test_the_robust_endpoints_cover_both_frameworks_and_every_kind_of_input():
-    assert {endpoint.app.framework for endpoint in ROBUST_ENDPOINTS} == {"fastapi", "flask"}
+    assert {endpoint.app.framework for endpoint in ROBUST_ENDPOINTS} == {"fastapi", "flask", "quart"}
     for kind in ("path_params", "query", "headers", "takes_body"):
         assert any(getattr(endpoint, kind) for endpoint in ROBUST_ENDPOINTS), kind
 

@@ -11,7 +11,8 @@ from functools import cached_property
 
 from .paths import SNIPPETS
 
-FRAMEWORKS = ("fastapi", "flask")
+# Quart is Flask's API on ASGI: its apps get an ASGI client and an ASGI server (Hypercorn).
+FRAMEWORKS = ("fastapi", "flask", "quart")
 
 
 @dataclass(frozen=True)

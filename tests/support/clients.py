@@ -1,6 +1,7 @@
-"""One client interface (an httpx2.Client) for either framework, in process or over a socket.
+"""One client interface (an httpx2.Client) for every framework, in process or over a socket.
 
-FastAPI's TestClient is an httpx2 client over ASGI; Flask gets a WSGI
+FastAPI's TestClient is an httpx2 client over ASGI (Starlette's, which calls
+any ASGI app, so Quart's apps get it too); Flask gets a WSGI
 transport that builds the environ the way a real WSGI server does. Both
 report an unhandled error as a 500 response, as a real server would, instead
 of raising it into the test; and neither follows redirects, so a test sees
@@ -107,6 +108,10 @@ def in_process_client(app: SnippetApp) -> httpx2.Client:
         has_lifespan = not isinstance(app.app.router.lifespan_context, DEFAULT_LIFESPAN)
         client_class = LifespanPerRequest if has_lifespan else TestClient
         client = client_class(app.app, raise_server_exceptions=False, follow_redirects=False)
+        client.event_hooks = hooks
+        return client
+    if app.framework == "quart":  # an ASGI app: Starlette's TestClient calls any of them
+        client = TestClient(app.app, raise_server_exceptions=False, follow_redirects=False)
         client.event_hooks = hooks
         return client
     return httpx2.Client(

@@ -5,7 +5,8 @@ document (path, query, header and cookie parameters, security schemes that
 read a header or a cookie, a request body), plus the headers the topic's pages
 send. Flask declares nothing, so a Flask endpoint takes the inputs of the
 FastAPI endpoint with the same method and path: both are held to one
-contract. A Flask endpoint with a body method (POST, PUT, PATCH) takes a body.
+contract. So does a Quart endpoint, whose URL map is Werkzeug's too. A
+Flask or Quart endpoint with a body method (POST, PUT, PATCH) takes a body.
 
 An endpoint is robust unless a page shows its app answering it with a 5xx
 (a bad-input row or a shown exchange): those are the article's examples as
@@ -127,10 +128,14 @@ def all_endpoints() -> list[Endpoint]:
         apps = [app for app in all_apps() if app.topic == topic]
         headers = topic_headers(topic)
         fastapi = [e for app in apps if app.framework == "fastapi" for e in document_endpoints(app, headers)]
-        flask = [
-            e for app in apps if app.framework == "flask" for e in flask_endpoints(app, fastapi, headers)
+        # Quart's URL map is Werkzeug's, as Flask's is.
+        werkzeug = [
+            e
+            for app in apps
+            if app.framework in ("flask", "quart")
+            for e in flask_endpoints(app, fastapi, headers)
         ]
-        endpoints += fastapi + flask
+        endpoints += fastapi + werkzeug
     return endpoints
 
 

@@ -34,7 +34,7 @@ from .paths import SNIPPETS
 
 # Topics whose exchanges change state (a database) and so must run in their own order.
 ORDERED_TOPICS = {"database", "async_database"}
-FRAMEWORK_TITLES = {"fastapi": "FastAPI", "flask": "Flask"}
+FRAMEWORK_TITLES = {"fastapi": "FastAPI", "flask": "Flask", "quart": "Quart"}
 # Requests a page shows in one framework's tab only, by request file, with the
 # framework whose answer it shows. Any other request needs an answer from each.
 ONE_FRAMEWORK_REQUESTS = {
@@ -47,6 +47,8 @@ ONE_FRAMEWORK_REQUESTS = {
     # The article's pair: FastAPI's async endpoint, Flask's sync one.
     "io_wait/http/async.request.http": "fastapi",
     "io_wait/http/sync.request.http": "flask",
+    # Quart's async endpoint, in the Quart tab beside the article's pair.
+    "io_wait/http/quart_async.request.http": "quart",
     # One framework's failure in a "Checked" note, or its robust version's answer in its own tab;
     # the bad-input table gives the other framework's status.
     "validation/http/nan_price.request.http": "fastapi",

@@ -18,7 +18,7 @@ checks:
 
 - the vocabulary (VOCABULARY): `Case` (or `Step`, in a table replayed in
   order) names the row; `Request` is the request, `` `POST /items?q=1` ``;
-  `Body` is its body; `FastAPI`, `Flask`, `FastAPI (robust)`, ... hold the
+  `Body` is its body; `FastAPI`, `Flask`, `Quart`, `FastAPI (robust)`, ... hold the
   status that app answers, "(article)" marking the article's own version
   (the app named for the framework alone);
 - a column named like a request header (`Cookie`, `Content-Type`,
@@ -51,8 +51,10 @@ BAD_INPUT_TABLE = "bad_input.md"
 ROW_NAMES = ("Case", "Step")
 # The columns whose meaning this module defines; the module docstring says what each means.
 VOCABULARY = (*ROW_NAMES, "Request", "Body", "FastAPI", "Flask", "FastAPI (<variant>)", "Flask (<variant>)")
+# Quart's status columns, the async Flask's (the third framework, async-support.md), mean the same.
+QUART_COLUMNS = ("Quart", "Quart (<variant>)")
 VARIANT = re.compile(r" \(\w+\)$")
-APP_COLUMN = re.compile(r"(FastAPI|Flask)(?: \((\w+)\))?")
+APP_COLUMN = re.compile(r"(FastAPI|Flask|Quart)(?: \((\w+)\))?")
 HEADER_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 # Columns of a request table that its topic's own test module reads, by table
 # file. The generic runners read every bad_input.md without that module, so
@@ -202,7 +204,7 @@ def app_name(heading: str) -> str | None:
 
 
 def in_vocabulary(heading: str) -> bool:
-    return VARIANT.sub(" (<variant>)", heading) in VOCABULARY
+    return VARIANT.sub(" (<variant>)", heading) in (*VOCABULARY, *QUART_COLUMNS)
 
 
 def is_header_column(heading: str) -> bool:

@@ -28,6 +28,7 @@ TIER_OF = {
     "test_concurrency.py::test_scenario_runs_as_the_page_says": ["servers", "timing"],
     "test_concurrency.py::test_the_thread_pool_is_shared": ["servers", "timing"],
     "test_io_wait.py::test_article_examples_under_their_production_servers": ["servers", "timing"],
+    "test_quart.py::test_the_waits_overlap_under_hypercorn": ["servers", "timing"],
     "test_websocket_echo.py::test_echo_under_the_production_server": ["servers"],
     "test_background_tasks.py::test_when_the_slow_task_runs": ["servers", "timing"],
     "test_deployment.py::test_command_serves_the_app": ["servers"],
