@@ -40,6 +40,8 @@ LATEST_VENV = ROOT / ".venv-latest"
 LATEST_REPORT = ROOT / "latest-run"  # junit.xml and versions.txt of the last --latest run
 # Left out against the newest releases, each for its reason: the benchmark (slow, and its
 # figures are measured with the pins), and the check that the installed versions are the pins.
+# Named first in the report of the versions --latest installed.
+HEADLINE_PACKAGES = ("fastapi", "starlette", "pydantic", "flask", "werkzeug", "uvicorn", "gunicorn")
 LATEST_DESELECTED = ("tests/test_site.py::test_installed_versions_are_the_pinned_ones",)
 
 
@@ -102,7 +104,11 @@ def versions_report(pinned: dict[str, str], latest: dict[str, str]) -> str:
     ]
     added = [f"  {name} {latest[name]} (not pinned)" for name in sorted(set(latest) - set(pinned))]
     same = len(latest) - len(changed) - len(added)
-    lines = [f"Newest releases: {len(changed)} differ from requirements.txt, {same} are the pinned version."]
+    headline = ", ".join(f"{name} {latest[name]}" for name in HEADLINE_PACKAGES if name in latest)
+    lines = [
+        f"Newest releases: {headline}.",
+        f"{len(changed)} differ from requirements.txt, {same} are the pinned version.",
+    ]
     return "\n".join([*lines, *changed, *added])
 
 

@@ -121,7 +121,8 @@ def test_latest_runs_the_suite_but_the_benchmark_and_the_pin_check():
 def test_the_versions_report_names_each_change():
     text = versions_report({"fastapi": "1.0", "flask": "3.1"}, {"fastapi": "1.1", "flask": "3.1", "new": "2"})
     assert text.splitlines() == [
-        "Newest releases: 1 differ from requirements.txt, 1 are the pinned version.",
+        "Newest releases: fastapi 1.1, flask 3.1.",
+        "1 differ from requirements.txt, 1 are the pinned version.",
         "  fastapi 1.0 -> 1.1",
         "  new 2 (not pinned)",
     ]
