@@ -38,6 +38,8 @@ def test_only_endpoints_a_page_shows_failing_are_left_out():
         str(endpoint) for endpoint in ROBUST_ENDPOINTS
     }
     assert left_out == {
+        "hardening/fastapi:GET /crash",
+        "hardening/flask:GET /crash",
         "middleware/fastapi_crash:GET /crash",
         "middleware/flask_crash:GET /crash",
         "openapi/fastapi:POST /items",

@@ -20,6 +20,5 @@ async def method_not_allowed(request: Request, exc: HTTPException):
         match, _ = route.matches(request.scope)
         if match is not Match.NONE:
             allowed |= getattr(route, "methods", None) or set()
-    if allowed:
-        exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+    exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
     return await http_exception_handler(request, exc)

@@ -39,6 +39,7 @@ TIER_OF = {
     "test_streaming.py::test_a_client_that_leaves_stops_the_producer": ["servers", "timing"],
     "test_streaming.py::test_what_an_open_stream_holds": ["servers", "timing"],
     "test_streaming.py::test_the_sync_worker_cuts_a_stream": ["servers", "timing"],
+    "test_hardening.py::test_a_declared_body_over_the_limit_is_refused_at_once": ["servers", "timing"],
     "test_uploads.py::test_the_limit_over_a_real_socket": ["servers"],
     "test_bench.py": ["bench"],
     "test_browser.py": ["browser"],
