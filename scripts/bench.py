@@ -1,12 +1,13 @@
 """Benchmark the site's own example apps under real servers with wrk, and record everything.
 
 Starts the snippet apps on 127.0.0.1 (FastAPI under uvicorn and granian,
-Flask under gunicorn sync and gthread workers and granian), among them the
-async database example reading a page of items from a SQLite file that is
-filled before any server starts, pins the servers
+Flask under gunicorn sync and gthread workers and granian, Quart under
+Hypercorn), among them the async database example reading a page of items
+from a SQLite file that is filled before any server starts, pins the servers
 and wrk to different CPU cores, sweeps the number of concurrent connections,
-repeats every point, and writes one JSON file with the results, the machine,
-the package versions and every server's command line. scripts/bench_report.py
+repeats every point, reads the memory of each server's worker before and
+after the hello sweep, and writes one JSON file with the results, the
+machine, the package versions and every server's command line. scripts/bench_report.py
 turns that file into the tables and charts of the Benchmark page.
 
     python -m scripts.bench            # the full run (several minutes)
@@ -44,13 +45,15 @@ from scripts.server_commands import BENCHMARKED, ServerCommand
 from scripts.tools import missing
 
 DATA_FILE = DOCS / "data" / "benchmark.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PACKAGES = [
     "fastapi",
     "starlette",
     "pydantic",
     "flask",
     "werkzeug",
+    "quart",
+    "hypercorn",
     "uvicorn",
     "uvloop",
     "gunicorn",
@@ -87,7 +90,11 @@ WORKLOADS = [
     Workload(
         "hello",
         "JSON hello endpoint",
-        {"fastapi": ("snippets.hello.fastapi_app", "/"), "flask": ("snippets.hello.flask_app", "/")},
+        {
+            "fastapi": ("snippets.hello.fastapi_app", "/"),
+            "flask": ("snippets.hello.flask_app", "/"),
+            "quart": ("snippets.hello.quart_app", "/"),
+        },
         tuple(SWEEP),
     ),
     Workload(
@@ -96,6 +103,7 @@ WORKLOADS = [
         {
             "fastapi": ("snippets.io_wait.fastapi_app", "/async"),
             "flask": ("snippets.io_wait.flask_app", "/sync"),
+            "quart": ("snippets.io_wait.quart_app", "/async"),
         },
         tuple(SWEEP),
         io_seconds=IO_SECONDS,
@@ -141,6 +149,9 @@ WORKLOADS = [
     ),
 ]
 DATABASE_WORKLOAD = next(workload for workload in WORKLOADS if workload.database)
+IO_WAIT_WORKLOAD = next(workload for workload in WORKLOADS if workload.name == "io_wait")
+# Each server's memory is read around this workload's sweep: idle before it, loaded after it.
+MEMORY_WORKLOAD = WORKLOADS[0]
 
 
 @dataclass(frozen=True)
@@ -264,13 +275,15 @@ def servers_for(cores: str) -> list[ServerCommand]:
 
 def plan(quick: bool, cores: str) -> list[tuple[Workload, ServerCommand, tuple[int, ...]]]:
     servers = servers_for(cores)
-    if quick:  # hello on every server; the database on each framework's first
-        hello = WORKLOADS[0]
+    if quick:  # hello on every server; I/O wait and the database on each framework's first
         first: dict[str, ServerCommand] = {}
         for server in servers:
             first.setdefault(server.framework, server)
-        return [(hello, server, (10,)) for server in servers] + [
-            (DATABASE_WORKLOAD, server, (10,)) for server in first.values()
+        return [(MEMORY_WORKLOAD, server, (10,)) for server in servers] + [
+            (workload, server, (10,))
+            for workload in (IO_WAIT_WORKLOAD, DATABASE_WORKLOAD)
+            for server in first.values()
+            if server.framework in workload.targets
         ]
     return [
         (workload, server, workload.concurrency)
@@ -305,8 +318,74 @@ def filled_database(folder: Path) -> Path:
     return path
 
 
+# ---------------------------------------------------------------- memory
+
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@dataclass(frozen=True)
+class ProcessSample:
+    rss_kib: int  # resident set size
+    cpu_ticks: int  # user and system time so far, in clock ticks
+
+
+def process_group(group: int) -> dict[int, ProcessSample]:
+    """Every process of one server: local_servers starts each server as the leader of its own group.
+
+    Its workers (gunicorn's, granian's, Hypercorn's spawned ones) and helpers
+    such as multiprocessing's resource tracker stay in the group.
+    """
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone since the listing
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "; the name may hold spaces
+        if int(fields[2]) == group:
+            found[int(entry.name)] = ProcessSample(
+                rss_kib=int(fields[21]) * PAGE_KIB, cpu_ticks=int(fields[11]) + int(fields[12])
+            )
+    return found
+
+
+def memory_entry(server: ServerCommand, idle: dict[int, ProcessSample], loaded: dict[int, ProcessSample]):
+    """One server's memory: its workers' mean RSS idle and after the sweep, and all its processes'.
+
+    The workers are the processes that served the sweep, found by the CPU time
+    they spent on it (at least a quarter of the busiest one's), so a master,
+    an arbiter or a resource tracker is never taken for one.
+    """
+    spent = {pid: loaded[pid].cpu_ticks - idle[pid].cpu_ticks for pid in loaded.keys() & idle.keys()}
+    busiest = max(spent.values(), default=0)
+    workers = sorted(pid for pid, ticks in spent.items() if busiest and ticks * 4 >= busiest)
+    if not workers:
+        raise RuntimeError(f"{server.name}: no process of the server spent CPU time on the sweep")
+
+    def mean(sample: dict[int, ProcessSample]) -> int:
+        return round(sum(sample[pid].rss_kib for pid in workers) / len(workers))
+
+    return {
+        "workload": MEMORY_WORKLOAD.name,
+        "server": server.name,
+        "framework": server.framework,
+        "processes": len(loaded),
+        "workers": len(workers),
+        "worker_rss_kib": {"idle": mean(idle), "loaded": mean(loaded)},
+        "total_rss_kib": {
+            "idle": sum(sample.rss_kib for sample in idle.values()),
+            "loaded": sum(sample.rss_kib for sample in loaded.values()),
+        },
+    }
+
+
+# ---------------------------------------------------------------- measure
+
+
 def measure(args: argparse.Namespace) -> dict:
-    results, commands = [], {}
+    results, commands, memory = [], {}, []
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         # Every server reads the same items; none of the measured requests writes.
         database = filled_database(Path(scratch))
@@ -319,6 +398,10 @@ def measure(args: argparse.Namespace) -> dict:
             script = post_script(workload.body, Path(scratch)) if workload.body else None
             with running_servers([launch], env=env) as running:
                 url = running[launch].base_url + path
+                group = running[launch].process.pid
+                if workload is MEMORY_WORKLOAD:
+                    drain(url)  # idle: started, and one request answered
+                    idle = process_group(group)
                 for connections in concurrency:
                     print(f"{workload.name:24} {server.name:40} c={connections:<4}", end=" ", flush=True)
                     if args.warmup:
@@ -349,6 +432,8 @@ def measure(args: argparse.Namespace) -> dict:
                             "unsteady_attempts": unsteady,
                         }
                     )
+                if workload is MEMORY_WORKLOAD:
+                    memory.append(memory_entry(server, idle, process_group(group)))
     return {
         "schema_version": SCHEMA_VERSION,
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -369,6 +454,7 @@ def measure(args: argparse.Namespace) -> dict:
             for server in servers_for(args.server_cores)
         },
         "results": results,
+        "memory": memory,
     }
 
 
@@ -424,11 +510,12 @@ def shorten(message: str, limit: int = 300) -> str:
 
 
 def reference_problem(data: dict) -> str | None:
-    """A result whose workload or server is not described in `workloads` or `servers` (no schema can say)."""
-    for index, result in enumerate(data["results"]):
-        for key, table in (("workload", "workloads"), ("server", "servers")):
-            if result[key] not in data[table]:
-                return f"$.results[{index}].{key}: {result[key]!r} is not a key of $.{table}"
+    """An entry whose workload or server is not a key of `workloads` or `servers` (no schema can say)."""
+    for part in ("results", "memory"):
+        for index, entry in enumerate(data[part]):
+            for key, table in (("workload", "workloads"), ("server", "servers")):
+                if entry[key] not in data[table]:
+                    return f"$.{part}[{index}].{key}: {entry[key]!r} is not a key of $.{table}"
     return None
 
 

@@ -24,7 +24,9 @@ from scripts.bench import DATA_FILE, HEADLINE, WORKLOADS, check, cpu_count
 
 REPORT = "benchmark-report.md"
 COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#7d3c98", "#b9770e", "#17202a"]
-FRAMEWORK = {"fastapi": "FastAPI", "flask": "Flask"}
+FRAMEWORK = {"fastapi": "FastAPI", "flask": "Flask", "quart": "Quart"}
+# The headline compares these two; Quart, the async Flask, is shown beside them where it was measured.
+COMPARED = ("fastapi", "flask")
 
 
 def points(data: dict, workload: str) -> dict[str, dict[int, dict]]:
@@ -284,24 +286,26 @@ def pairings(data: dict) -> tuple[list[Pairing], list[str]]:
         by_cores: dict[int, dict[str, list[Measured]]] = {}
         for server, figures in by_server.items():
             framework = data["servers"][server]["framework"]
+            if framework not in COMPARED:
+                continue
             cpus = server_cpus(data, server)
             if cpus is None:
                 unpaired.append(f"{label(data, server)}: its command records no CPU pinning")
                 continue
             by_cores.setdefault(cpu_count(cpus), {}).setdefault(framework, []).extend(figures)
         title = data["workloads"][workload]
-        both = set(FRAMEWORK) <= {f for by_framework in by_cores.values() for f in by_framework}
+        both = set(COMPARED) <= {f for by_framework in by_cores.values() for f in by_framework}
         for cores, by_framework in sorted(by_cores.items()):
-            if set(by_framework) != set(FRAMEWORK):
+            if set(by_framework) != set(COMPARED):
                 if both:  # a workload only one framework runs (FastAPI's ways to wait) is no comparison
                     only = " and ".join(FRAMEWORK[f] for f in by_framework)
                     unpaired.append(f"{title}: on {plural(cores, 'core')}, only {only} was measured")
                 continue
             defaults = COMMON_DEFAULT_WAITING if workload in WAITING else COMMON_DEFAULT
-            candidates = {f: len(by_framework[f]) for f in FRAMEWORK}
-            best = {f: max(by_framework[f], key=lambda m: m.requests_per_second) for f in FRAMEWORK}
+            candidates = {f: len(by_framework[f]) for f in COMPARED}
+            best = {f: max(by_framework[f], key=lambda m: m.requests_per_second) for f in COMPARED}
             default = {
-                f: next((m for m in by_framework[f] if m.server == defaults[f]), None) for f in FRAMEWORK
+                f: next((m for m in by_framework[f] if m.server == defaults[f]), None) for f in COMPARED
             }
             for kind, chosen in ((BEST, best), (DEFAULT, default)):
                 found.append(Pairing(workload, kind, cores, chosen["fastapi"], chosen["flask"], candidates))
@@ -540,6 +544,62 @@ def database_lines(data: dict) -> list[str]:
     ]
 
 
+def quart_lines(data: dict) -> list[str]:
+    """Quart beside FastAPI on the I/O wait at the headline concurrency: the same event-loop model."""
+    table = measured_at_headline(data).get("io_wait", {})
+    quart = [
+        m
+        for server, figures in table.items()
+        if data["servers"][server]["framework"] == "quart"
+        for m in figures
+    ]
+    fastapi = table.get(COMMON_DEFAULT["fastapi"])
+    if not quart or not fastapi:
+        return []
+    sentences = [
+        f"{under(framework, m)} completes {rate(m.requests_per_second)} req/s at {HEADLINE} connections, "
+        f"{percent(limit_share(data, 'io_wait', m))} of the limit"
+        for framework, m in (("quart", quart[0]), ("fastapi", fastapi[0]))
+    ]
+    return [
+        "",
+        "Quart, Flask's API on an event loop "
+        "([Quart, and the other choices](async-support.md#quart-and-the-other-choices)), "
+        f"awaits the wait as FastAPI does: {sentences[0]}; {sentences[1]}.",
+    ]
+
+
+def mib(kib: int) -> str:
+    return f"{kib / 1024:.1f}"
+
+
+def memory_lines(data: dict) -> list[str]:
+    """Each server's worker memory, idle and after the sweep, and all its processes'."""
+    entries = data["memory"]
+    if not entries:
+        return ["No memory was measured in this run."]
+    workload = data["workloads"][entries[0]["workload"]]
+    top = max(r["concurrency"] for r in data["results"] if r["workload"] == entries[0]["workload"])
+    lines = [
+        f"Resident set size (RSS), in MiB, of the worker process that served the {workload} sweep: idle "
+        f"(started, one request answered) and after the sweep up to {top} connections. The last column "
+        "adds the server's other processes (gunicorn's and granian's master, Hypercorn's master and "
+        "multiprocessing's resource tracker). Each process counts the pages it shares with others, so "
+        "the sum overstates what the machine spends.",
+        "",
+        "| Server | Processes | Worker, idle | Worker, after the sweep | All processes, after the sweep |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for entry in entries:
+        worker, total = entry["worker_rss_kib"], entry["total_rss_kib"]
+        per = f" (mean of {entry['workers']} workers)" if entry["workers"] > 1 else ""
+        lines.append(
+            f"| {label(data, entry['server'])}{per} | {entry['processes']} | {mib(worker['idle'])} "
+            f"| {mib(worker['loaded'])} | {mib(total['loaded'])} |"
+        )
+    return lines
+
+
 def section(name: str, lines: list[str]) -> list[str]:
     """Lines the page includes on their own: a pymdownx.snippets section, `--8<-- "file.md:name"`."""
     return [f"<!-- --8<-- [start:{name}] -->", *lines, f"<!-- --8<-- [end:{name}] -->"]
@@ -580,6 +640,7 @@ def report(data: dict) -> dict[str, str]:
                 *throughput_table(data, "io_wait"),
                 "",
                 "![I/O wait throughput by concurrency, with the theoretical limit](data/io_wait.svg)",
+                *quart_lines(data),
                 "",
                 *folded(
                     "Share of the theoretical limit, for every server and concurrency",
@@ -606,6 +667,8 @@ def report(data: dict) -> dict[str, str]:
                 *database_lines(data),
             ],
         ),
+        "",
+        *section("memory", memory_lines(data)),
         "",
         *section(
             "method",

@@ -105,6 +105,7 @@ BENCHMARKED = (
     quiet(GUNICORN, "gunicorn sync, 1 worker"),
     quiet(GUNICORN_GTHREAD, "gunicorn gthread, 1 worker x 8 threads"),
     quiet(GRANIAN_WSGI, "granian WSGI, 1 worker"),
+    quiet(HYPERCORN, "hypercorn, 1 worker"),
 )
 
 
