@@ -10,6 +10,12 @@ link to that file in the repository (`repo_url`), and fails the build when
 the file does not exist, so a renamed test cannot leave a dead proof behind.
 Builders that do not run MkDocs hooks (Zensical) show the versions line no
 more, and the names as plain code.
+
+It also closes gaps in the heading levels of a page's HTML: the libraries'
+docstrings on the API reference pages have `## Example` headings, which
+mkdocstrings shifts below their object's heading (an h4 under an h2), and a
+screen reader's outline, like Lighthouse's heading-order audit, expects no
+level to be skipped.
 """
 
 import re
@@ -22,6 +28,7 @@ TESTED_PACKAGES = ("FastAPI", "Starlette", "Pydantic", "Flask", "Werkzeug")
 # A repository file named in a code span, not already the text of a link.
 REPOSITORY_FILE = re.compile(r"(?<!\[)`((?:tests|snippets|scripts)/[\w./-]+\.\w+)`(?!\])")
 FENCE = re.compile(r"^\s*(```|~~~)")
+HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
 def tested_versions() -> dict[str, str]:
@@ -59,3 +66,24 @@ def on_page_markdown(markdown: str, page, config, **kwargs) -> str:
     root = Path(config["config_file_path"]).parent
     markdown = link_repository_files(markdown, config["repo_url"], root, page.file.src_path)
     return f'{markdown}\n\n<p class="tested-versions" markdown>{versions_line()}</p>\n'
+
+
+def close_heading_gaps(html: str) -> str:
+    """Each heading at most one level below the one before it; the relative order is kept."""
+    levels: list[int] = []  # the new level of each heading opened so far, to close it alike
+    previous = 1
+
+    def renumber(tag: re.Match) -> str:
+        nonlocal previous
+        closing, level = tag.group(1), int(tag.group(2))
+        if closing:
+            return f"</h{levels.pop()}"
+        previous = min(level, previous + 1)
+        levels.append(previous)
+        return f"<h{previous}"
+
+    return HEADING.sub(renumber, html)
+
+
+def on_page_content(html: str, page, config, **kwargs) -> str:
+    return close_heading_gaps(html)

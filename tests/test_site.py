@@ -2,6 +2,7 @@
 
 import importlib.metadata
 import inspect
+import itertools
 import re
 import sys
 
@@ -13,7 +14,7 @@ from scripts.built_site import built_pages, site_pages
 from scripts.check_links import check_site
 from scripts.check_links import main as check_links
 from scripts.dev import pinned_requirements
-from scripts.site_hooks import TESTED_PACKAGES, link_repository_files
+from scripts.site_hooks import TESTED_PACKAGES, close_heading_gaps, link_repository_files
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
 from support.site import included_files, mkdocs_config, tab_sets, take_census
@@ -189,6 +190,22 @@ def test_hand_written_route_reference_matches_flask():
     parameters = list(inspect.signature(flask.Flask.route).parameters.values())[1:]  # without self
     shown = ", ".join(("**" if p.kind is p.VAR_KEYWORD else "") + p.name for p in parameters)
     assert f"`route({shown})`" in (DOCS / "reference" / "flask.md").read_text()
+
+
+def test_no_page_skips_a_heading_level(pages):
+    """Screen readers navigate by the outline; Lighthouse's heading-order audit fails a skipped level."""
+    for name, soup in pages.items():
+        article = soup.find("article") or soup
+        levels = [int(tag.name[1]) for tag in article.find_all(re.compile(r"^h[1-6]$"))]
+        skips = [(a, b) for a, b in itertools.pairwise([1, *levels]) if b > a + 1]
+        assert skips == [], f"{name} skips heading levels: {skips}"
+
+
+def test_heading_gaps_close_and_the_order_stays():
+    html = '<h2 id="a">A</h2><h4 id="x">Ex</h4><h3>B</h3><h5 class="c">Ex</h5><h2>C</h2><hr><header>'
+    assert close_heading_gaps(html) == (
+        '<h2 id="a">A</h2><h3 id="x">Ex</h3><h3>B</h3><h4 class="c">Ex</h4><h2>C</h2><hr><header>'
+    )
 
 
 def test_reference_entries_render(pages):
