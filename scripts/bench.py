@@ -351,7 +351,9 @@ def process_group(group: int) -> dict[int, ProcessSample]:
     return found
 
 
-def memory_entry(server: ServerCommand, idle: dict[int, ProcessSample], loaded: dict[int, ProcessSample]):
+def memory_entry(
+    server: ServerCommand, idle: dict[int, ProcessSample], loaded: dict[int, ProcessSample]
+) -> dict:
     """One server's memory: its workers' mean RSS idle and after the sweep, and all its processes'.
 
     The workers are the processes that served the sweep, found by the CPU time
