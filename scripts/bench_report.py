@@ -38,8 +38,14 @@ def points(data: dict, workload: str) -> dict[str, dict[int, dict]]:
     return table
 
 
+def shown_server(server: str, framework: str) -> str:
+    """A server's name as the page shows it: one that names its framework to stay unique drops it."""
+    return server.removesuffix(f" ({FRAMEWORK[framework]})")
+
+
 def label(data: dict, server: str) -> str:
-    return f"{FRAMEWORK[data['servers'][server]['framework']]}, {server}"
+    framework = data["servers"][server]["framework"]
+    return f"{FRAMEWORK[framework]}, {shown_server(server, framework)}"
 
 
 def rate(value: float) -> str:
@@ -430,7 +436,7 @@ def headline(data: dict) -> list[str]:
 
 
 def under(framework: str, measured: Measured) -> str:
-    return f"{FRAMEWORK[framework]} ({measured.server})"
+    return f"{FRAMEWORK[framework]} ({shown_server(measured.server, framework)})"
 
 
 def limit_share(data: dict, workload: str, measured: Measured) -> float | None:
@@ -548,10 +554,9 @@ def quart_lines(data: dict) -> list[str]:
     """Quart beside FastAPI on the I/O wait at the headline concurrency: the same event-loop model."""
     table = measured_at_headline(data).get("io_wait", {})
     quart = [
-        m
+        ("quart", figures[0])
         for server, figures in table.items()
         if data["servers"][server]["framework"] == "quart"
-        for m in figures
     ]
     fastapi = table.get(COMMON_DEFAULT["fastapi"])
     if not quart or not fastapi:
@@ -559,13 +564,13 @@ def quart_lines(data: dict) -> list[str]:
     sentences = [
         f"{under(framework, m)} completes {rate(m.requests_per_second)} req/s at {HEADLINE} connections, "
         f"{percent(limit_share(data, 'io_wait', m))} of the limit"
-        for framework, m in (("quart", quart[0]), ("fastapi", fastapi[0]))
+        for framework, m in [*quart, ("fastapi", fastapi[0])]
     ]
     return [
         "",
         "Quart, Flask's API on an event loop "
         "([Quart, and the other choices](async-support.md#quart-and-the-other-choices)), "
-        f"awaits the wait as FastAPI does: {sentences[0]}; {sentences[1]}.",
+        f"awaits the wait as FastAPI does. {'; '.join(sentences)}.",
     ]
 
 

@@ -106,6 +106,9 @@ BENCHMARKED = (
     quiet(GUNICORN_GTHREAD, "gunicorn gthread, 1 worker x 8 threads"),
     quiet(GRANIAN_WSGI, "granian WSGI, 1 worker"),
     quiet(HYPERCORN, "hypercorn, 1 worker"),
+    # Quart under FastAPI's server too, to tell Quart's cost from Hypercorn's. A server's name is its
+    # key in the benchmark data, so this one names its framework; the report shows it without.
+    replace(quiet(UVICORN, "uvicorn, 1 worker (Quart)"), framework="quart"),
 )
 
 

@@ -9,6 +9,7 @@ hand. Without wrk these tests fail under REQUIRE_TOOLS=1 (CI) and skip elsewhere
 install it.
 """
 
+import itertools
 import json
 import os
 import re
@@ -518,19 +519,22 @@ def test_quart_is_shown_beside_the_headline_but_never_paired_in_it():
     data = synthetic(
         point("io_wait", UVICORN, "fastapi", "0", 1900, 1910, 1890),
         point("io_wait", GTHREAD, "flask", "0", 152, 151, 153),
-        point("io_wait", "hypercorn, 1 worker", "quart", "0", 1950, 1940, 1960),
+        point("io_wait", "hypercorn, 1 worker", "quart", "0", 950, 940, 960),
+        point("io_wait", "uvicorn, 1 worker (Quart)", "quart", "0", 1950, 1940, 1960),
     )
     best = by_kind(data)["io_wait", bench_report.BEST]
     assert (best.fastapi.server, best.flask.server) == (UVICORN, GTHREAD)
     assert best.candidates == {"fastapi": 1, "flask": 1}
     assert bench_report.quart_lines(data)[1].endswith(
-        "Quart (hypercorn, 1 worker) completes 1,950 req/s at 100 connections, 97.5% of the limit; "
+        "Quart (hypercorn, 1 worker) completes 950 req/s at 100 connections, 47.5% of the limit; "
+        "Quart (uvicorn, 1 worker) completes 1,950 req/s at 100 connections, 97.5% of the limit; "
         "FastAPI (uvicorn, 1 worker) completes 1,900 req/s at 100 connections, 95.0% of the limit."
     )
+    assert bench_report.label(data, "uvicorn, 1 worker (Quart)") == "Quart, uvicorn, 1 worker"
 
 
 def test_what_the_pages_say_about_the_data_holds_in_it():
-    """The prose of the Benchmark page and the databases page, which carries no figure, against the data.
+    """The prose about the data (Benchmark, performance, databases and async pages) against the data.
 
     A new run that contradicts a sentence fails here, naming it, until the sentence is rewritten.
     """
@@ -543,17 +547,36 @@ def test_what_the_pages_say_about_the_data_holds_in_it():
     uvicorn, sync = "uvicorn, 1 worker", "gunicorn sync, 1 worker"
     levels = sorted(c for (w, s, c) in rps if (w, s) == ("io_wait", uvicorn))
     shares = [rps["io_wait", uvicorn, c] * wait / c for c in levels]
+    # performance.md: "each framework's best measured server is level with the other's on the I/O wait,
+    # and Flask under granian leads on a trivial endpoint, while with the common defaults FastAPI leads"
+    found, _ = bench_report.pairings(data)
+    verdicts = {(p.workload, p.kind): (bench_report.verdict(p), p) for p in found}
+    best_wait = verdicts["io_wait", bench_report.BEST][1]
+    assert abs(best_wait.fastapi.requests_per_second / best_wait.flask.requests_per_second - 1) < 0.1
+    assert verdicts["hello", bench_report.BEST][0].faster == "flask"
+    assert "granian" in verdicts["hello", bench_report.BEST][1].flask.server
+    assert {verdicts[w, bench_report.DEFAULT][0].faster for w in ("hello", "io_wait")} == {"fastapi"}
     # "a Flask app under a fast WSGI server outruns a FastAPI app under its usual ASGI one"
     assert rps["hello", "granian WSGI, 1 worker", 100] > rps["hello", uvicorn, 100]
     # "near the theoretical limit at low concurrency and falls further behind it as connections grow"
-    assert shares[0] >= 0.9 and shares == sorted(shares, reverse=True), shares
+    # (within the noise: no level more than two points of the limit above the one before)
+    assert shares[0] >= 0.9 and shares[-1] < shares[0] - 0.1, shares
+    assert all(later <= earlier + 0.02 for earlier, later in itertools.pairwise(shares)), shares
     # "one gunicorn sync worker ... stays flat at one request per wait"
     assert all(0.8 <= rps["io_wait", sync, c] * wait <= 1.2 for c in levels)
     # "Granian's WSGI server ... keeps up with FastAPI"
     assert rps["io_wait", "granian WSGI, 1 worker", 100] >= 0.9 * rps["io_wait", uvicorn, 100]
-    # Quart "reaches a lower share of the limit than FastAPI under uvicorn", and is slower on hello too
-    assert rps["io_wait", "hypercorn, 1 worker", 100] < rps["io_wait", uvicorn, 100]
-    assert rps["hello", "hypercorn, 1 worker", 100] < rps["hello", uvicorn, 100]
+    # Quart under Hypercorn "reaches a lower share of the limit than FastAPI under uvicorn" ("falls well
+    # short", async-support.md); "the same app under uvicorn closes part of that gap"
+    hypercorn, quart_uvicorn, fastapi = (
+        rps["io_wait", server, 100]
+        for server in ("hypercorn, 1 worker", "uvicorn, 1 worker (Quart)", uvicorn)
+    )
+    assert hypercorn < 0.8 * fastapi and hypercorn < quart_uvicorn < fastapi, (
+        hypercorn,
+        quart_uvicorn,
+        fastapi,
+    )
     # "Flask's synchronous Session served more requests per second ... under every server measured"
     database = {(data["servers"][s]["framework"], rate) for (w, s, c), rate in rps.items() if w == "database"}
     assert min(rate for f, rate in database if f == "flask") > max(
