@@ -32,7 +32,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
 from support.apps import get_app
 from support.clients import in_process_client, socket_client
-from support.exchanges import check_exchange, shown_exchanges
+from support.exchanges import check_exchange, exchanges_in_order
 from support.server_pool import serves
 from support.servers import Server
 from support.tables import request_rows
@@ -51,10 +51,6 @@ atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 def on_its_own_file(app, purpose: str, **env: str) -> Server:
     return Server(app, env={"SQLITE_FILE": str(SCRATCH / f"{app.name}-{purpose}.db"), **env})
-
-
-def exchanges_in_order(app):
-    return sorted((exchange for exchange in shown_exchanges(TOPIC) if exchange.app == app), key=str)
 
 
 def empty_tables(app) -> None:
@@ -85,7 +81,7 @@ def expected(rows, app) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("app", APPS, ids=str)
 def test_shown_exchanges_in_order(app, update_shown):
     empty_tables(app)
-    for exchange in exchanges_in_order(app):
+    for exchange in exchanges_in_order(TOPIC, app):
         check_exchange(exchange, in_process_client(app), update=update_shown)
 
 
@@ -117,7 +113,7 @@ def test_over_a_socket_each_on_its_own_database_file(served, app, update_shown):
         pytest.skip("--update-examples rewrites the shown files in process; compare on the next run")
     for_exchanges, for_sequence = SOCKET_SERVERS[app]
     with socket_client(served[for_exchanges].base_url) as client:
-        for exchange in exchanges_in_order(app):
+        for exchange in exchanges_in_order(TOPIC, app):
             check_exchange(exchange, client)
     with socket_client(served[for_sequence].base_url) as client:
         assert answers(SEQUENCE, client) == expected(SEQUENCE, app)

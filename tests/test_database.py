@@ -12,17 +12,13 @@ import pytest
 
 from support.apps import topic_apps
 from support.clients import in_process_client, socket_client
-from support.exchanges import check_exchange, shown_exchanges
+from support.exchanges import check_exchange, exchanges_in_order
 from support.servers import Server, running_servers
 from support.tables import request_rows
 
 TOPIC = "database"
 APPS = topic_apps(TOPIC)
 SEQUENCE = request_rows(TOPIC, "sequence.md")
-
-
-def exchanges_in_order(app):
-    return sorted((exchange for exchange in shown_exchanges(TOPIC) if exchange.app == app), key=str)
 
 
 def empty_tables(app) -> None:
@@ -44,7 +40,7 @@ def serving_on_its_own_file(app, database: Path):
 @pytest.mark.parametrize("app", APPS, ids=str)
 def test_shown_exchanges_in_order(app, update_shown):
     empty_tables(app)
-    for exchange in exchanges_in_order(app):
+    for exchange in exchanges_in_order(TOPIC, app):
         check_exchange(exchange, in_process_client(app), update=update_shown)
 
 
@@ -61,7 +57,7 @@ def test_over_a_socket_on_its_own_database_file(app, tmp_path, update_shown):
     if update_shown:
         pytest.skip("--update-examples rewrites the shown files in process; compare on the next run")
     with serving_on_its_own_file(app, tmp_path / "exchanges.db") as client:
-        for exchange in exchanges_in_order(app):
+        for exchange in exchanges_in_order(TOPIC, app):
             check_exchange(exchange, client)
     with serving_on_its_own_file(app, tmp_path / "sequence.db") as client:
         answered = [(row.case, row.send(client).status_code) for row in SEQUENCE]

@@ -285,6 +285,11 @@ def shown_exchanges(topic: str, snippets: Path = SNIPPETS) -> list[ShownExchange
     return sorted(found + missing, key=lambda exchange: (exchange.case, exchange.app.name))
 
 
+def exchanges_in_order(topic: str, app) -> list[ShownExchange]:
+    """One app's exchanges of an ORDERED_TOPICS topic, in the order their numbered files give."""
+    return sorted((exchange for exchange in shown_exchanges(topic) if exchange.app == app), key=str)
+
+
 def all_shown_exchanges(snippets: Path = SNIPPETS) -> list[ShownExchange]:
     """Every topic's exchanges, except ORDERED_TOPICS', whose own tests replay them in order."""
     topics = sorted(path.name for path in snippets.iterdir() if (path / "http").is_dir())
