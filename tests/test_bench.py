@@ -505,14 +505,20 @@ def test_the_workers_are_the_processes_that_served_the_sweep():
 
 
 def test_the_memory_of_a_running_process_group_is_read_from_proc():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
+        assert child.stdout.readline() == "ready\n"  # Python is running, not the fork before it
         found = bench.process_group(child.pid)
         assert list(found) == [child.pid]
         assert found[child.pid].rss_kib > 1024
     finally:
         child.kill()
-        child.wait()
+        child.communicate()
 
 
 def test_quart_is_shown_beside_the_headline_but_never_paired_in_it():

@@ -3,6 +3,7 @@
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.local_servers import free_ports
+from scripts.local_servers import HOST, free_ports
 from support.paths import ROOT
 from support.processes import in_group
 
@@ -43,6 +44,12 @@ def test_dev_rejects_an_unknown_command_before_installing_anything():
     assert "Traceback" not in result.stderr
 
 
+def listening(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.5):
+        return True
+    return False
+
+
 def wait_until(condition, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -62,7 +69,11 @@ def wait_until(condition, seconds: float) -> bool:
     ids=["serve", "test"],
 )
 def test_stopping_dev_py_stops_what_it_started(tmp_path, command, child, signum):
-    """A signal to `scripts/dev.py` reaches mkdocs or pytest: nothing is left running, no port held."""
+    """A signal to `scripts/dev.py` reaches mkdocs or pytest: nothing is left running, no port held.
+
+    The signal comes once the child is at work, as a reader's Ctrl-C would: for mkdocs, once it
+    serves (a signal sent while it was still starting, on a loaded machine, once left it running).
+    """
     sleeper = tmp_path / "test_sleeps.py"
     sleeper.write_text("import time\n\n\ndef test_sleeps():\n    time.sleep(60)\n")
     port = free_ports(1)[0]
@@ -78,6 +89,8 @@ def test_stopping_dev_py_stops_what_it_started(tmp_path, command, child, signum)
         assert wait_until(
             lambda: any(child in each.command for each in in_group(process.pid, zombies=False)), 60
         ), f"{child} never started"
+        if child == "mkdocs serve":
+            assert wait_until(lambda: listening(port), 120), "mkdocs serve never listened"
         os.kill(process.pid, signum)  # to dev.py's own process only, as a terminal or CI runner would
         assert wait_until(lambda: in_group(process.pid, zombies=False) == [], 20), in_group(
             process.pid, zombies=False
