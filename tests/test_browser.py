@@ -26,9 +26,11 @@ from support.browser import (
     Watch,
     add_other_tab_sets,
     is_pair,
+    phone_problems,
     serious_violations,
     shown_as_tabs,
     shown_side_by_side,
+    side_by_side_problems,
     tab_choices,
     tab_panels,
 )
@@ -36,7 +38,8 @@ from support.paths import SNIPPETS
 from support.site import shown_text
 
 PAGES = site_pages()
-PHONE = {"width": 375, "height": 812}
+PHONE = {"width": 390, "height": 844}  # a common phone today
+NARROW_PHONE = {"width": 375, "height": 812}  # the narrowest phone the page must fit
 WIDE = {"width": 1440, "height": 900}  # a laptop: wide enough for the side-by-side view
 TOPIC = "topics/routing/"  # a page with many tab pairs
 NEXT_TOPIC = "topics/requests-and-errors/"
@@ -93,7 +96,8 @@ def follow_nav_link(page, path: str) -> None:
 
 def check_page(browser, address: str, path: str) -> list[str]:
     """Everything wrong with one page: axe in the light scheme, then, switched with the toggle, in the
-    dark one, then the layout at phone width; and any console error or failed request on the way."""
+    dark one; side by side on a laptop, where the page has pairs; the tables and the layout at phone
+    widths; and any console error or failed request on the way."""
     context = browser.new_context(color_scheme="light")
     try:
         watch = Watch(origin=address)
@@ -107,7 +111,13 @@ def check_page(browser, address: str, path: str) -> list[str]:
         page.wait_for_function(f"document.body.dataset.mdColorScheme === '{SCHEMES['dark']}'", timeout=5000)
         # The schemes differ only in colour, so the dark pass runs axe's colour rules.
         problems += [f"dark scheme: {finding}" for finding in serious_violations(page, COLOUR_RULES)]
+        page.set_viewport_size(WIDE)
+        if page.locator(".side-by-side-toggle").is_visible():
+            problems += side_by_side_problems(page)
+            page.locator(".side-by-side-toggle").click()  # off again
         page.set_viewport_size(PHONE)
+        problems += phone_problems(page)
+        page.set_viewport_size(NARROW_PHONE)
         page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if page_width > screen_width:
             problems.append(f"scrolls sideways on a phone ({page_width} px > {screen_width} px)")
@@ -422,4 +432,99 @@ def test_theme_toggle_works_and_persists_across_pages(visit, build):
 
     page.locator("form[data-md-component=palette] label:visible").click()
     wait_for(page, "document.body.dataset.mdColorScheme === 'default'", "switching back to the light scheme")
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "laptop"])
+def test_both_decision_cards_are_in_the_first_screen(visit, viewport):
+    page, watch = visit("", viewport=viewport)
+    cards = page.locator(".decision-cards > ul > li")
+    assert cards.count() == 2
+    for card in cards.all():
+        box = card.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= viewport["height"], (
+            f"{card.inner_text().splitlines()[0]!r} ends at {box['y'] + box['height']:.0f} px, "
+            f"below the first screen ({viewport['height']} px)"
+        )
+        assert card.locator("li a").count() == 3, "each of a card's three reasons links its proof"
+    guide = page.get_by_role("link", name="Find your project in the decision guide")
+    assert guide.is_visible()
+    assert watch.problems == []
+
+
+def test_decision_guide_is_full_width_with_a_badge_per_choice(visit):
+    page, watch = visit("decision-guide/", viewport=WIDE)
+    assert not page.locator(".md-sidebar--secondary .md-nav__link").first.is_visible()
+    table_width = page.locator("article table").first.bounding_box()["width"]
+    assert table_width > 0.6 * WIDE["width"], f"the guide's table is {table_width:.0f} px wide"
+    badges = page.evaluate(
+        """() => [...document.querySelectorAll('article .choice')].map(badge => [
+            badge.textContent.trim(),
+            getComputedStyle(badge).color,
+            getComputedStyle(badge).backgroundColor,
+        ])"""
+    )
+    kinds = {text: (colour, background) for text, colour, background in badges}
+    assert set(kinds) == {"FastAPI", "Flask", "Either", "Neither"}
+    assert len(set(kinds.values())) == 4, f"two choices share a colour: {kinds}"
+    assert len(badges) == page.locator("article tbody tr").count(), "a row without a badge"
+    assert watch.problems == []
+
+
+def test_decision_guide_rows_are_cards_on_a_phone(visit):
+    page, watch = visit("decision-guide/", viewport=PHONE)
+    rows = page.locator("article tbody tr")
+    assert rows.count() >= 10
+    displays = {row.evaluate("row => getComputedStyle(row).display") for row in rows.all()}
+    assert displays == {"block"}
+    labels = page.evaluate(
+        "() => [...document.querySelectorAll('article td[data-label]')].map(td => td.dataset.label)"
+    )
+    assert {"Choose", "Because", "Backed by"} <= set(labels)
+    assert phone_problems(page) == []
+    assert watch.problems == []
+
+
+def test_a_server_error_cell_says_so_in_words_and_the_table_file_stays_bare(visit):
+    page, watch = visit("type-safety/", viewport=WIDE)
+    cells = page.evaluate(
+        """() => [...document.querySelectorAll('article td')]
+            .filter(td => /^5\\d\\d\\b/.test(td.textContent.trim()))
+            .map(td => [td.textContent.trim(), td.classList.contains('server-error')])"""
+    )
+    assert cells, "expected 5xx cells on the type-safety page"
+    assert all(text.endswith("server error") and marked for text, marked in cells), cells
+    assert "server error" not in (SNIPPETS / "validation" / "bad_input.md").read_text()
+    assert watch.problems == []
+
+
+def test_a_column_with_one_value_is_said_once_above_its_table(visit):
+    page, watch = visit("type-safety/", viewport=WIDE)
+    page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")
+    table = page.locator("article table", has=page.locator("th", has_text="FastAPI (robust)")).first
+    headers = [header.strip() for header in table.locator("th").all_inner_texts()]
+    assert "Request" not in headers and "FastAPI (robust)" in headers
+    note = page.locator("p.table-constant", has_text="POST /items").first
+    assert note.inner_text().startswith("In every row: Request")
+    assert "| `POST /items` |" in (SNIPPETS / "validation" / "bad_input.md").read_text(), "the tests send it"
+    assert watch.problems == []
+
+
+def test_side_by_side_is_offered_only_where_two_columns_of_code_fit(visit):
+    page, watch = visit(TOPIC, viewport={"width": 959, "height": 900})
+    assert not side_by_side_button(page).is_visible()
+    for width in (960, 1024, WIDE["width"]):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert side_by_side_button(page).is_visible(), f"not offered at {width} px"
+    assert side_by_side_problems(page) == []
+    assert watch.problems == []
+
+
+def test_searching_which_to_choose_finds_the_decision_guide_first(visit):
+    page, watch = visit("")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("which should I choose")
+    first = page.locator(".md-search-result__item a:visible").first
+    first.wait_for()
+    assert urlsplit(first.get_attribute("href")).path.rstrip("/").endswith("decision-guide")
     assert watch.problems == []

@@ -17,6 +17,18 @@ from scripts.dev import pinned_requirements
 from scripts.site_hooks import TESTED_PACKAGES, close_heading_gaps, link_repository_files
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
+from support.reading import (
+    ABOUT_THE_TESTS,
+    HOME,
+    HOW_TESTED,
+    IN_SHORT,
+    admonition_title,
+    first_block,
+    highlights,
+    included_text,
+    is_prose,
+    test_file_links_outside_the_folded_block,
+)
 from support.site import included_files, mkdocs_config, tab_sets, take_census
 from support.tables import BAD_INPUT_TABLE
 
@@ -226,3 +238,86 @@ def test_a_repository_file_named_on_a_page_links_to_it_and_a_missing_one_fails_t
     )
     with pytest.raises(PluginError, match=r"demo\.md names tests/test_gone\.py, which does not exist"):
         link_repository_files("See `tests/test_gone.py`.", "https://example.org/repo", ROOT, "demo.md")
+
+
+def test_every_page_of_prose_opens_with_in_short(pages):
+    """A reader arriving from a search gets the page's answer first (the home page: its two cards)."""
+    for name, soup in pages.items():
+        block = first_block(soup)
+        if name == HOME:
+            assert block is not None and {"grid", "cards"} <= set(block.get("class", [])), (
+                "the home page must open with its decision cards"
+            )
+        elif is_prose(name):
+            assert admonition_title(block) == IN_SHORT, (
+                f'{name} must open with `!!! abstract "{IN_SHORT}"` right under its title'
+            )
+            bullets = block.select(":scope > ul > li")
+            assert 2 <= len(bullets) <= 4, f"{name}: In short has {len(bullets)} bullets, not 2 to 4"
+
+
+def test_reader_prose_names_no_test_file(pages):
+    """Links to tests/ go into the page's folded "How this page is tested" block (Method and Contributing
+    explain the tests, so they may name them anywhere)."""
+    for name, soup in pages.items():
+        if name in ABOUT_THE_TESTS:
+            continue
+        assert test_file_links_outside_the_folded_block(soup) == [], (
+            f'{name} names test files in its prose; move them into `??? info "{HOW_TESTED}"` at its end'
+        )
+        folded = [d for d in soup.select("article details") if admonition_title(d) == HOW_TESTED]
+        assert len(folded) <= 1, f'{name} has {len(folded)} "{HOW_TESTED}" blocks; one at its end'
+
+
+def test_highlighted_lines_fall_on_code_in_every_page():
+    """pymdownx drops hl_lines past a block's end silently, and ones on blank lines point at nothing."""
+    found = [highlight for page in sorted(DOCS.rglob("*.md")) for highlight in highlights(page)]
+    assert len(found) >= 10
+    problems = [problem for highlight in found for problem in highlight.problems()]
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_highlight_past_the_end_or_on_a_blank_line_is_caught(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        '=== "FastAPI"\n\n    ```python title="FastAPI: x" hl_lines="2 3 9"\n'
+        '    --8<-- "hello/fastapi_app.py"\n    ```\n\n'
+        '```python hl_lines="1-2"\nx = 1\n\n```\n'
+    )
+    shown = included_text("hello/fastapi_app.py", None)
+    problems = [p for h in highlights(page) for p in h.problems()]
+    assert any("past the block's end" in p and "hl_lines 9 " in p for p in problems) == (len(shown) < 9)
+    assert any("hl_lines 2 falls on a blank line" in p for p in problems)
+
+
+def test_nav_puts_the_answer_first_and_topics_one_level_deep():
+    nav = mkdocs_config()["nav"]
+    top = [next(iter(entry)) for entry in nav]
+    assert top[:2] == ["Home", "Decision guide"]
+    assert top[-1] == "About" and [next(iter(e)) for e in nav[-1]["About"]] == ["Method", "Contributing"]
+    topics = next(entry["Topics"] for entry in nav if "Topics" in entry)
+    assert all(isinstance(next(iter(entry.values())), str) for entry in topics), "a topic nested in a section"
+
+
+def test_a_nav_label_is_its_pages_title_or_its_beginning():
+    def leaves(entries):
+        for entry in entries:
+            ((label, target),) = entry.items()
+            if isinstance(target, list):
+                yield from leaves(target)
+            else:
+                yield label, target
+
+    for label, target in leaves(mkdocs_config()["nav"]):
+        source = (DOCS / target).read_text()
+        if target == "contributing.md" or target.startswith("reference/") or target == "index.md":
+            continue
+        title = re.search(r"^# (.+)$", source, re.MULTILINE).group(1)
+        assert title == label or title.startswith((f"{label}:", f"{label} ", f"{label},")), (
+            f"{target}: nav label {label!r}, title {title!r}"
+        )
+
+
+def test_the_home_pages_next_link_is_the_decision_guide(pages):
+    link = pages["index.html"].select_one("a.md-footer__link--next")
+    assert link is not None and link["href"].rstrip("/").endswith("decision-guide")

@@ -191,3 +191,102 @@ LIGHTHOUSE_PAGES = ["", "topics/routing/"]
 def lighthouse_audits(address: str) -> dict[str, dict]:
     """scripts/lighthouse.py's audit of each of LIGHTHOUSE_PAGES on the site served at `address`."""
     return {page: audit(address + page) for page in LIGHTHOUSE_PAGES}
+
+
+# What a reader sees on a phone and on a laptop (docs/javascripts/tables.js,
+# docs/stylesheets/tables.css, docs/stylesheets/side-by-side.css).
+COLUMN_CHARACTERS = 50  # the side-by-side view is offered only where each column holds this many
+
+# Each table wider than its place on the screen (it would hide a column behind a
+# sideways scroll), by its headers; folded blocks are opened first.
+HIDDEN_COLUMNS = """() => {
+    for (const details of document.querySelectorAll('article details')) details.open = true;
+    return [...document.querySelectorAll('article .md-typeset__scrollwrap')]
+        .filter(wrap => wrap.checkVisibility() && wrap.scrollWidth > wrap.clientWidth + 1)
+        .map(wrap => [...wrap.querySelectorAll('th')].map(th => th.textContent.trim()).join(' | '));
+}"""
+
+# Each token of code in a table cell that the browser broke over two lines.
+BROKEN_TOKENS = """() => {
+    const broken = [];
+    for (const code of document.querySelectorAll('article td code, article th code')) {
+        if (!code.checkVisibility()) continue;
+        for (const node of code.childNodes) {
+            if (node.nodeType !== Node.TEXT_NODE) continue;
+            for (const match of node.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+                if (lines.size > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+# For each FastAPI/Flask pair shown side by side: the blocks of the two panels whose tops differ,
+# as "row n: a px / b px".
+MISALIGNED_ROWS = """() => {
+    const out = [];
+    document.querySelectorAll('.side-by-side-pair').forEach((pair, index) => {
+        const [left, right] = [...pair.querySelectorAll(':scope > .tabbed-content > .tabbed-block')]
+            .map(panel => [...panel.children]
+                .filter(child => child.checkVisibility())  // a hidden child takes no row
+                .map(child => child.getBoundingClientRect().top));
+        for (let row = 0; row < Math.min(left.length, right.length); row++) {
+            if (Math.abs(left[row] - right[row]) > 3) {
+                const tops = `${Math.round(left[row])} / ${Math.round(right[row])} px`;
+                out.push(`pair ${index + 1}, row ${row + 1}: ${tops}`);
+            }
+        }
+    });
+    return out;
+}"""
+
+# How many characters of code one side-by-side column shows, at the narrowest pair.
+COLUMN_WIDTH_IN_CHARACTERS = """() => Math.min(
+    ...[...document.querySelectorAll('.side-by-side-pair pre > code')]
+    .filter(code => code.checkVisibility())
+    .map(code => {
+        const probe = document.createElement('span');
+        probe.textContent = '0'.repeat(100);
+        code.append(probe);
+        const character = probe.getBoundingClientRect().width / 100;
+        probe.remove();
+        const style = getComputedStyle(code);
+        const room = code.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return Math.floor(room / character);
+    }))"""
+
+# The width of the page's running text: the first paragraph of its content.
+PROSE_WIDTH = "() => document.querySelector('article.md-content__inner > p').getBoundingClientRect().width"
+
+
+def side_by_side_problems(page) -> list[str]:
+    """Switch the side-by-side view on (the page has pairs, the screen is wide) and say what is wrong
+    with it: rows that do not line up, prose that changed width, columns too narrow for code."""
+    prose = page.evaluate(PROSE_WIDTH)
+    page.locator(".side-by-side-toggle").click()
+    page.wait_for_function("document.documentElement.classList.contains('side-by-side')")
+    problems = [f"side by side, not level: {row}" for row in page.evaluate(MISALIGNED_ROWS)]
+    if abs(page.evaluate(PROSE_WIDTH) - prose) > 1:
+        problems.append(
+            f"side by side changes the prose's width: {prose} px -> {page.evaluate(PROSE_WIDTH)} px"
+        )
+    characters = page.evaluate(COLUMN_WIDTH_IN_CHARACTERS)
+    if characters < COLUMN_CHARACTERS:
+        problems.append(f"side by side: a column holds {characters} characters, under {COLUMN_CHARACTERS}")
+    page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    if page_width > screen_width:
+        problems.append(f"side by side scrolls the page sideways ({page_width} px > {screen_width} px)")
+    return problems
+
+
+def phone_problems(page) -> list[str]:
+    """At phone width: tables that hide a column, code in a cell broken inside a token."""
+    problems = [f"a table hides columns on a phone: {table}" for table in page.evaluate(HIDDEN_COLUMNS)]
+    broken = page.evaluate(BROKEN_TOKENS)
+    if broken:
+        problems.append(f"code in a table cell breaks inside a token on a phone: {sorted(set(broken))[:5]}")
+    return problems
