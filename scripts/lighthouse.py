@@ -11,7 +11,8 @@ network requests). The performance score depends on how busy the machine
 is: the CPU index column is Lighthouse's measure of the machine's speed
 during the audit (its benchmark index); the simulated mobile CPU is 4 times
 slower than whatever machine runs it, so a low index means an inflated
-blocking time and a lower score.
+blocking time and a lower score. The blocking time column is Lighthouse's
+total blocking time, the measure that long pages move most.
 
     python -m scripts.lighthouse                         # every page
     python -m scripts.lighthouse "" topics/routing/      # the home page and one topic page
@@ -65,6 +66,7 @@ def audit(url: str, desktop: bool = False) -> dict:
         "scores": scores,
         **weights(report),
         "cpu_index": round(report["environment"]["benchmarkIndex"]),
+        "blocking_ms": round(report["audits"]["total-blocking-time"]["numericValue"]),
         "audits_below_full_score": failed,
     }
 
@@ -84,13 +86,14 @@ def weights(report: dict) -> dict[str, float]:
 def table(results: dict[str, dict]) -> str:
     lines = [
         "| Page | Performance | Accessibility | Best practices | SEO "
-        "| Transfer KiB | Resource KiB | CPU index |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| Blocking ms | Transfer KiB | Resource KiB | CPU index |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for page, result in results.items():
         scores = " | ".join(str(result["scores"][name]) for name in CATEGORIES)
         lines.append(
-            f"| /{page} | {scores} | {result['transfer_kib']:.0f} | {result['resource_kib']:.0f}"
+            f"| /{page} | {scores} | {result['blocking_ms']} | {result['transfer_kib']:.0f}"
+            f" | {result['resource_kib']:.0f}"
             f" | {result['cpu_index']} |"
         )
     return "\n".join(lines)

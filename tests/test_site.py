@@ -19,15 +19,20 @@ from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
 from support.reading import (
     ABOUT_THE_TESTS,
+    BUDGET,
+    BUDGET_FIELDS,
     HOME,
     HOW_TESTED,
     IN_SHORT,
+    Weight,
     admonition_title,
     first_block,
     highlights,
     included_text,
     is_prose,
-    test_file_links_outside_the_folded_block,
+    links_to_tests_in_prose,
+    over_budget,
+    page_weight,
 )
 from support.site import included_files, mkdocs_config, tab_sets, take_census
 from support.tables import BAD_INPUT_TABLE
@@ -262,7 +267,7 @@ def test_reader_prose_names_no_test_file(pages):
     for name, soup in pages.items():
         if name in ABOUT_THE_TESTS:
             continue
-        assert test_file_links_outside_the_folded_block(soup) == [], (
+        assert links_to_tests_in_prose(soup) == [], (
             f'{name} names test files in its prose; move them into `??? info "{HOW_TESTED}"` at its end'
         )
         folded = [d for d in soup.select("article details") if admonition_title(d) == HOW_TESTED]
@@ -321,3 +326,23 @@ def test_a_nav_label_is_its_pages_title_or_its_beginning():
 def test_the_home_pages_next_link_is_the_decision_guide(pages):
     link = pages["index.html"].select_one("a.md-footer__link--next")
     assert link is not None and link["href"].rstrip("/").endswith("decision-guide")
+
+
+def test_every_page_stays_within_its_budgets(build, pages, report):
+    """Code blocks, elements and script bytes: what makes a long page slow on a phone, counted."""
+    weights = {name: page_weight(soup, build.site, name) for name, soup in pages.items()}
+    heaviest = {
+        field: max(weights, key=lambda name, f=field: getattr(weights[name], f)) for field in BUDGET_FIELDS
+    }
+    report.append(
+        "page budgets: "
+        + ", ".join(f"{f} {getattr(weights[n], f)}/{getattr(BUDGET, f)} ({n})" for f, n in heaviest.items())
+    )
+    over = {name: problems for name, weight in weights.items() if (problems := over_budget(weight))}
+    assert over == {}, "\n".join(f"{name}: {', '.join(problems)}" for name, problems in over.items())
+
+
+def test_a_page_over_budget_is_caught():
+    assert over_budget(Weight(code_blocks=BUDGET.code_blocks + 1, elements=1, script_bytes=1)) == [
+        f"code_blocks {BUDGET.code_blocks + 1} > {BUDGET.code_blocks}"
+    ]

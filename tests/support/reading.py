@@ -57,7 +57,7 @@ def admonition_title(block: Tag | None) -> str:
     return title.get_text(strip=True) if title else ""
 
 
-def test_file_links_outside_the_folded_block(soup: BeautifulSoup) -> list[str]:
+def links_to_tests_in_prose(soup: BeautifulSoup) -> list[str]:
     """Links to files under tests/ in reader prose, i.e. not inside "How this page is tested"."""
     found = []
     for link in soup.select("article a[href]"):
@@ -151,3 +151,44 @@ def highlights(page: Path) -> list[Highlight]:
         name = page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else page.name
         found.append(Highlight(name, start + 1, numbers, tuple(shown)))
     return found
+
+
+@dataclass(frozen=True)
+class Weight:
+    """What a built page asks of a phone's CPU, counted in its HTML: the same on every machine."""
+
+    code_blocks: int  # Material sets each one up (copy button, annotations) as the page loads
+    elements: int  # the DOM Lighthouse's dom-size audit counts, before scripts add to it
+    script_bytes: int  # the page's own and linked scripts, as the files hold them
+
+
+# Budgets every page keeps. A page at these sizes scored 95 or more for mobile performance
+# under Lighthouse on an idle machine (the closing note of issue #20 has the table that
+# `python -m scripts.lighthouse` printed); a Lighthouse score itself moves with the
+# machine's load, so the suite holds these counts instead.
+BUDGET = Weight(code_blocks=40, elements=7000, script_bytes=150_000)
+BUDGET_FIELDS = ("code_blocks", "elements", "script_bytes")
+
+
+def page_weight(soup: BeautifulSoup, site: Path, page: str) -> Weight:
+    scripts = 0
+    for script in soup.select("script"):
+        source = script.get("src")
+        if source is None:
+            scripts += len(script.get_text().encode())
+        elif not source.startswith(("http:", "https:", "//")):
+            path = (site / Path(page).parent / source.split("?")[0]).resolve()
+            scripts += path.stat().st_size
+    return Weight(
+        code_blocks=len(soup.select("article div.highlight")),
+        elements=len(soup.find_all(True)),
+        script_bytes=scripts,
+    )
+
+
+def over_budget(weight: Weight, budget: Weight = BUDGET) -> list[str]:
+    return [
+        f"{name} {getattr(weight, name)} > {getattr(budget, name)}"
+        for name in BUDGET_FIELDS
+        if getattr(weight, name) > getattr(budget, name)
+    ]
