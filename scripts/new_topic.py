@@ -115,10 +115,15 @@ description: "$title in FastAPI and in Flask side by side; every example is run 
 
 # $title
 
-Replace this paragraph with the answer to the page's question, for a reader
-arriving from a search: what holds in each framework, for which versions.
-Until then, both apps answer `GET /$name` with the query parameter `value`,
-or "default" without one.
+!!! abstract "In short"
+
+    - Replace these bullets with the answer to the page's question, for a
+      reader arriving from a search: what holds in each framework, for
+      which versions, each with a link to the section that shows it.
+    - Until then, both apps answer `GET /$name` with the query parameter
+      `value`, or "default" without one ([the example](#example)).
+
+## Example
 
 === "FastAPI"
 
@@ -151,6 +156,13 @@ or "default" without one.
 What each app answers to other requests:
 
 --8<-- "$name/bad_input.md"
+
+??? info "How this page is tested"
+
+    - Both apps give the shown answer, in process and under their
+      production servers: `tests/test_contracts.py`,
+      `tests/test_real_servers.py`.
+    - The topic's own claims: `tests/test_$name.py`.
 """)
 
 
