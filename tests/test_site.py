@@ -76,6 +76,9 @@ def test_every_example_sits_in_its_frameworks_tab(pages):
                     assert code.title, f"{name}: a block under {label} has no title"
                     framework, _, shown = code.title.partition(": ")
                     assert framework == label, f"{name}: block titled {code.title!r} under {label}"
+                    # The module's path ends the title, alone or in brackets after a label
+                    # such as "the article's version, answers 500 to ...".
+                    shown = shown.removesuffix(")").rpartition("(")[2]
                     if shown.endswith("_app.py"):
                         assert shown.rsplit("/", 1)[-1].startswith(label.lower()), (
                             f"{name}: {shown} under {label}"

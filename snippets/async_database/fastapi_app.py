@@ -2,12 +2,6 @@
 
 Every query is awaited, so while SQLite works (on aiosqlite's own thread) the
 event loop serves other requests, even during the slow GET /report.
-`expire_on_commit=False` keeps a committed row's attributes readable: an
-expired one would be reloaded by a query that cannot be awaited there.
-
-The tables are created in the lifespan, before the server takes a request:
-creating them on import would need an event loop of its own, and uvicorn
-imports the app inside its running one, where `asyncio.run` cannot be called.
 """
 
 import os
@@ -33,9 +27,6 @@ REPORT_QUERY = text(
 )
 MAX_ID = 2**63 - 1  # SQLite's integers: a larger id or offset would overflow the query
 
-engine = create_async_engine(f"sqlite+aiosqlite:///{SQLITE_FILE}")
-new_session = async_sessionmaker(engine, expire_on_commit=False)
-
 
 class Base(DeclarativeBase):
     pass
@@ -53,6 +44,15 @@ class ItemIn(BaseModel):
     price: FiniteFloat
 
 
+def as_json(row: Item) -> dict:
+    return {"id": row.id, "name": row.name, "price": row.price}
+
+
+# --8<-- [start:session]
+engine = create_async_engine(f"sqlite+aiosqlite:///{SQLITE_FILE}")
+new_session = async_sessionmaker(engine, expire_on_commit=False)  # (1)!
+
+
 async def get_session() -> AsyncIterator[AsyncSession]:
     async with new_session() as session:
         yield session
@@ -64,12 +64,13 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+        await connection.run_sync(Base.metadata.create_all)  # (2)!
     yield
     await engine.dispose()
 
 
 app = FastAPI(lifespan=lifespan)
+# --8<-- [end:session]
 
 
 @app.exception_handler(RequestValidationError)
@@ -78,10 +79,7 @@ async def validation_error(request: Request, exc: RequestValidationError):
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
-def as_json(row: Item) -> dict:
-    return {"id": row.id, "name": row.name, "price": row.price}
-
-
+# --8<-- [start:endpoints]
 @app.post(
     "/items",
     status_code=201,
@@ -119,3 +117,6 @@ async def read_item(item_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: Ses
 async def report(session: SessionDep):
     rows = await session.scalar(REPORT_QUERY, {"rows": REPORT_ROWS})  # SQLite counts; the loop is free
     return {"rows_counted": rows}
+
+
+# --8<-- [end:endpoints]

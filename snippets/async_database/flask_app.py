@@ -1,9 +1,7 @@
 """The same items in Flask: synchronous SQLAlchemy on the same SQLite file, a session per view.
 
 A Flask view waits for its query on its worker thread; how many wait at once
-is the server's number of threads and processes. The query string is checked
-with Pydantic like the body: `request.args.get("limit", 10, type=int)` would
-quietly answer `?limit=abc` with the default instead of an error.
+is the server's number of threads and processes.
 """
 
 import os
@@ -63,6 +61,7 @@ def as_json(row: Item) -> dict:
     return {"id": row.id, "name": row.name, "price": row.price}
 
 
+# --8<-- [start:views]
 @app.post("/items")
 def create_item():
     item = ItemIn.model_validate(request.get_json())
@@ -78,7 +77,7 @@ def create_item():
 
 @app.get("/items")
 def list_items():
-    page = Page.model_validate(request.args.to_dict())
+    page = Page.model_validate(request.args.to_dict())  # (1)!
     with Session(engine) as session:
         rows = session.scalars(select(Item).order_by(Item.id).offset(page.offset).limit(page.limit))
         return jsonify([as_json(row) for row in rows])
@@ -93,3 +92,6 @@ def read_item(item_id):
         if row is None:
             return jsonify({"error": "Item not found"}), 404
         return jsonify(as_json(row))
+
+
+# --8<-- [end:views]

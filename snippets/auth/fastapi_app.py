@@ -1,8 +1,4 @@
-"""Bearer-token authentication in FastAPI: HTTPBearer reads the header, a dependency checks the token.
-
-A missing or malformed Authorization header is a 401; a wrong token a 403.
-The token comes from the environment; the default is for the example only.
-"""
+"""Bearer-token authentication in FastAPI: HTTPBearer reads the header, a dependency checks the token."""
 
 import os
 import secrets
@@ -11,9 +7,9 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-API_TOKEN = os.environ.get("API_TOKEN", "example-token")
+API_TOKEN = os.environ.get("API_TOKEN", "example-token")  # (1)!
 
-bearer = HTTPBearer()
+bearer = HTTPBearer()  # (2)!
 
 
 def require_token(credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> None:

@@ -1,9 +1,4 @@
-"""Bearer-token authentication in Flask: a decorator that checks the Authorization header.
-
-A missing or malformed header is a 401 (with `WWW-Authenticate: Bearer`, as
-HTTP asks); a wrong token a 403. The token comes from the environment; the
-default is for the example only.
-"""
+"""Bearer-token authentication in Flask: a decorator that checks the Authorization header."""
 
 import functools
 import os
@@ -11,7 +6,7 @@ import secrets
 
 from flask import Flask, request
 
-API_TOKEN = os.environ.get("API_TOKEN", "example-token")
+API_TOKEN = os.environ.get("API_TOKEN", "example-token")  # (1)!
 
 app = Flask(__name__)
 
@@ -21,7 +16,7 @@ def require_token(view):
     def checked_view(*args, **kwargs):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
-            return {"detail": "Not authenticated"}, 401, {"WWW-Authenticate": "Bearer"}
+            return {"detail": "Not authenticated"}, 401, {"WWW-Authenticate": "Bearer"}  # (2)!
         if not secrets.compare_digest(token.encode(), API_TOKEN.encode()):
             return {"detail": "Invalid token"}, 403
         return view(*args, **kwargs)

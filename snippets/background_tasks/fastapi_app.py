@@ -1,8 +1,4 @@
-"""The article's BackgroundTasks example on FastAPI.
-
-The task runs in the same process after the response has been sent; a plain
-`def` task runs in the thread pool.
-"""
+"""The article's BackgroundTasks example on FastAPI."""
 
 from fastapi import BackgroundTasks, FastAPI
 
@@ -15,5 +11,5 @@ def background_task(name: str):
 
 @app.post("/task")
 def run_task(name: str, background_tasks: BackgroundTasks):
-    background_tasks.add_task(background_task, name)
+    background_tasks.add_task(background_task, name)  # (1)!
     return {"message": "Task added"}

@@ -1,8 +1,4 @@
-"""When does a FastAPI background task run? After the response has been sent.
-
-The task below takes a while; the tests time the response over a real socket
-and find that the client does not wait for the task.
-"""
+"""When does a FastAPI background task run? After the response has been sent."""
 
 import os
 import time

@@ -1,10 +1,4 @@
-"""A Flask counterpart of the article's BackgroundTasks example.
-
-Flask has no BackgroundTasks. The closest built-in is Werkzeug's
-`Response.call_on_close`: the function runs after the response has been
-sent, in the same worker, which stays busy until it returns. Work that must
-not hold a worker, or must survive a restart, belongs in a task queue.
-"""
+"""A Flask counterpart of the article's BackgroundTasks example, which Flask has no object for."""
 
 from flask import Flask, jsonify, request
 
@@ -21,5 +15,5 @@ def run_task():
     if name is None:
         return jsonify({"error": "Missing query parameter: name"}), 400
     response = jsonify({"message": "Task added"})
-    response.call_on_close(lambda: background_task(name))
+    response.call_on_close(lambda: background_task(name))  # (1)!
     return response

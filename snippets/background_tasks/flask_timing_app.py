@@ -2,8 +2,7 @@
 
 `after_this_request` runs before the response is sent (it may change the
 response), so the client waits for it. `call_on_close` runs once the response
-has been sent, while the worker stays busy. The tests time both over a real
-socket.
+has been sent, while the worker stays busy.
 """
 
 import os

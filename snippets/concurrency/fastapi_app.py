@@ -1,8 +1,4 @@
-"""Three ways to wait in a FastAPI endpoint, and what each does to the other requests.
-
-The tests start this app under uvicorn and send concurrent requests to each
-endpoint: the page states what they measured.
-"""
+"""Three ways to wait in a FastAPI endpoint, and what each does to the other requests."""
 
 import asyncio
 import os

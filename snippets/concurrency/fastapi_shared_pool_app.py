@@ -1,10 +1,7 @@
 """The thread pool behind `def` endpoints is shared: a `def` dependency waits for it too.
 
-FastAPI runs `def` endpoints, `def` dependencies, `def` background tasks and
-file I/O (FileResponse, UploadFile once spilled to disk) on AnyIO's default
-thread limiter: 40 threads per worker process. While `def` endpoints hold all
-40, an `async def` endpoint with a `def` dependency waits for a free thread;
-one without waits for nothing. The lifespan sets the limit.
+While `def` endpoints hold every thread, an `async def` endpoint with a `def`
+dependency waits for a free one; one without waits for nothing.
 """
 
 import os
@@ -21,7 +18,7 @@ THREAD_POOL_SIZE = int(os.environ.get("THREAD_POOL_SIZE", "40"))  # 40 is AnyIO'
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    anyio.to_thread.current_default_thread_limiter().total_tokens = THREAD_POOL_SIZE
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREAD_POOL_SIZE  # (1)!
     yield
 
 

@@ -1,8 +1,6 @@
 """Two ways to wait in a Flask view: a plain view and an async view (flask[async]).
 
-How many requests wait at once is set by the server, not by the view: the
-tests serve this app under Flask's development server and gunicorn and
-measure it.
+How many requests wait at once is set by the server, not by the view.
 """
 
 import asyncio

@@ -1,9 +1,7 @@
 """Database access in FastAPI: SQLAlchemy 2 on a SQLite file, one session per request.
 
 Names are unique, so a second item with the same name fails in the database;
-the app answers 409 instead of letting the IntegrityError become a 500. The
-422 handler leaves out the echoed input, which FastAPI's default one cannot
-always write as JSON (see the validation page).
+the app answers 409 instead of letting the IntegrityError become a 500.
 """
 
 import os
@@ -39,6 +37,7 @@ class Item(Base):
 Base.metadata.create_all(engine)
 
 
+# --8<-- [start:session]
 # SQLite's row ids: a larger id would overflow the query.
 ItemId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
@@ -56,7 +55,7 @@ def get_session() -> Iterator[Session]:
 app = FastAPI()
 
 
-@app.exception_handler(RequestValidationError)
+@app.exception_handler(RequestValidationError)  # (1)!
 async def validation_error(request: Request, exc: RequestValidationError):
     errors = [{key: value for key, value in error.items() if key != "input"} for error in exc.errors()]
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
@@ -83,3 +82,6 @@ def read_item(item_id: ItemId, session: Annotated[Session, Depends(get_session)]
     if row is None:
         raise HTTPException(status_code=404, detail="Item not found")
     return {"id": row.id, "name": row.name, "price": row.price}
+
+
+# --8<-- [end:session]

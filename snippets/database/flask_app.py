@@ -30,6 +30,7 @@ class Item(Base):
 Base.metadata.create_all(engine)
 
 
+# --8<-- [start:session]
 MAX_ID = 2**63 - 1  # SQLite's largest row id: a larger one would overflow the query
 
 
@@ -72,3 +73,6 @@ def read_item(item_id):
         if row is None:
             return jsonify({"error": "Item not found"}), 404
         return jsonify({"id": row.id, "name": row.name, "price": row.price})
+
+
+# --8<-- [end:session]

@@ -1,10 +1,4 @@
-"""Dependency injection in FastAPI: a per-request resource, opened and closed by a `yield` dependency.
-
-The endpoint declares what it needs; FastAPI calls `get_db` for each request
-and runs the code after `yield` once the response is done. FastAPI may run a
-sync dependency and a sync endpoint in different threads, hence
-`check_same_thread=False` for SQLite.
-"""
+"""Dependency injection in FastAPI: a per-request resource, opened and closed by a `yield` dependency."""
 
 import sqlite3
 from collections.abc import Iterator
@@ -16,7 +10,7 @@ app = FastAPI()
 
 
 def get_db() -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(":memory:", check_same_thread=False)
+    connection = sqlite3.connect(":memory:", check_same_thread=False)  # (1)!
     try:
         yield connection
     finally:

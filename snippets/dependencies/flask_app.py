@@ -1,9 +1,4 @@
-"""Flask's counterpart of dependency injection: a per-request resource kept on `g`.
-
-The view asks `get_db()` for the connection, which opens one the first time
-in a request; `teardown_appcontext` closes it when the request is done. This
-is the pattern of Flask's own tutorial.
-"""
+"""Flask's counterpart of dependency injection: a per-request resource kept on `g`, as in Flask's tutorial."""
 
 import sqlite3
 

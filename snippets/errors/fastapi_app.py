@@ -1,9 +1,4 @@
-"""Error handling in FastAPI: an exception of the app's own, turned into a JSON answer.
-
-Unknown paths already answer JSON (`{"detail": "Not Found"}`), and
-`HTTPException` covers simple cases; a handler maps a domain error to a
-status and a body in one place.
-"""
+"""Error handling in FastAPI: an exception of the app's own, turned into a JSON answer."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -18,7 +13,7 @@ class ItemNotFound(Exception):
         self.item_id = item_id
 
 
-@app.exception_handler(ItemNotFound)
+@app.exception_handler(ItemNotFound)  # (1)!
 async def item_not_found(request: Request, exc: ItemNotFound):
     return JSONResponse(status_code=404, content={"error": "Item not found", "item_id": exc.item_id})
 

@@ -1,8 +1,4 @@
-"""Error handling in Flask: the same domain error, and JSON for Werkzeug's own errors.
-
-Without the second handler, an unknown path would answer Werkzeug's HTML
-"Not Found" page.
-"""
+"""Error handling in Flask: the same domain error, and JSON for Werkzeug's own errors."""
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
@@ -22,7 +18,7 @@ def item_not_found(exc: ItemNotFound):
     return jsonify({"error": "Item not found", "item_id": exc.item_id}), 404
 
 
-@app.errorhandler(HTTPException)
+@app.errorhandler(HTTPException)  # (1)!
 def http_error_as_json(error: HTTPException):
     return jsonify({"error": error.name}), error.code
 

@@ -2,12 +2,8 @@
 
 Behind a proxy the app needs no code: uvicorn rewrites the client address
 and scheme from X-Forwarded-For and X-Forwarded-Proto when the peer is in its
-`--forwarded-allow-ips`. The headers middleware wraps the whole middleware
-stack instead of going through `app.add_middleware`, which would put it inside
-Starlette's ServerErrorMiddleware and FastAPI's body limit: the 500 of an
-unhandled exception and the 413 of a too-long Content-Length are answered
-there, and would go out without the headers. The endpoints do no blocking
-work, so they are `async def` and run on the event loop.
+`--forwarded-allow-ips`. The endpoints do no blocking work, so they are
+`async def` and run on the event loop.
 """
 
 from fastapi import FastAPI, Request, Response
@@ -54,8 +50,7 @@ class SecurityHeaders:
 
 class HardenedFastAPI(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
-        # Around the whole stack: outside the layers that answer 500 and 413.
-        return SecurityHeaders(super().build_middleware_stack())
+        return SecurityHeaders(super().build_middleware_stack())  # (1)!
 
 
 # --8<-- [end:headers]
@@ -78,10 +73,8 @@ async def add_note(note: Note):
     return {"length": len(note.text)}
 
 
-@app.exception_handler(RequestValidationError)
+@app.exception_handler(RequestValidationError)  # (1)!
 async def validation_error(request: Request, exc: RequestValidationError):
-    # FastAPI's own handler echoes what the client sent, and fails (500) on what it cannot write
-    # back: bytes that are not UTF-8, NaN, a lone surrogate (fastapi#13111). This one leaves it out.
     errors = [{key: value for key, value in error.items() if key != "input"} for error in exc.errors()]
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
@@ -99,13 +92,9 @@ async def client(request: Request):
 # --8<-- [end:proxy]
 
 
-# --8<-- [start:crash]
 @app.get("/crash")
 async def crash():
     raise RuntimeError("a bug no handler expects")
-
-
-# --8<-- [end:crash]
 
 
 # --8<-- [start:rate_limit]
@@ -115,9 +104,7 @@ app.state.limiter = limiter
 
 @app.exception_handler(RateLimitExceeded)
 async def rate_limit_exceeded(request: Request, exc: RateLimitExceeded) -> Response:
-    # slowapi's own handler, called here: registered as it is, it would run in a worker thread
-    # (it is not async), and its type does not fit Starlette's signature (slowapi#188).
-    return _rate_limit_exceeded_handler(request, exc)
+    return _rate_limit_exceeded_handler(request, exc)  # (1)!
 
 
 @app.get("/report", responses={429: {"description": "Over 3 requests a minute from this client"}})

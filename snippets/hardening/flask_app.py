@@ -51,13 +51,9 @@ def add_security_headers(response):
 # --8<-- [end:headers]
 
 
-# --8<-- [start:crash]
 @app.get("/crash")
 def crash():
     raise RuntimeError("a bug no handler expects")
-
-
-# --8<-- [end:crash]
 
 
 # --8<-- [start:rate_limit]

@@ -2,8 +2,7 @@
 
 The code before `yield` runs when the server starts the app, the code after
 it when the server shuts down (uvicorn does on SIGTERM): once in each worker
-process. What the lifespan yields is its state, which each request sees as
-`request.state`, so endpoints reach the pool without a global.
+process.
 """
 
 from collections.abc import AsyncIterator
@@ -17,7 +16,7 @@ from .pool import Pool
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Pool]]:
     pool = Pool()
-    yield {"pool": pool}
+    yield {"pool": pool}  # (1)!
     pool.close()
 
 

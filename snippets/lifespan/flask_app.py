@@ -4,8 +4,7 @@
 process under gunicorn, or once in gunicorn's master with --preload. The pool
 is kept in `app.extensions`, where Flask extensions keep theirs. Flask's
 teardown functions run after every request, too often for a pool that serves
-them all; Python's `atexit` runs when the process exits normally, as
-gunicorn's workers do on SIGTERM.
+them all.
 """
 
 import atexit
@@ -19,7 +18,7 @@ def create_app() -> Flask:
     app = Flask(__name__)
     pool = Pool()
     app.extensions["pool"] = pool
-    atexit.register(pool.close)
+    atexit.register(pool.close)  # (1)!
 
     @app.get("/status")
     def status():

@@ -1,9 +1,4 @@
-"""The request-ID middleware of fastapi_app.py, and an endpoint that raises an exception nothing handles.
-
-Starlette answers such an exception from its outermost layer, outside every
-`@app.middleware("http")`: a plain-text 500, without the X-Request-ID the
-middleware adds to every other answer.
-"""
+"""The request-ID middleware of fastapi_app.py, and an endpoint that raises an exception nothing handles."""
 
 from fastapi import FastAPI
 

@@ -1,8 +1,4 @@
-"""Flask's counterpart of middleware: `before_request` and `after_request` hooks on the app.
-
-(A WSGI middleware wrapping `app.wsgi_app` is the other way; the hooks have
-Flask's request and `g` at hand.)
-"""
+"""Flask's counterpart of middleware: `before_request` and `after_request` hooks on the app."""
 
 import re
 import uuid
@@ -17,7 +13,7 @@ VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 @app.before_request
 def read_request_id():
     request_id = request.headers.get("X-Request-ID", "")
-    g.request_id = request_id if VALID_REQUEST_ID.fullmatch(request_id) else uuid.uuid4().hex
+    g.request_id = request_id if VALID_REQUEST_ID.fullmatch(request_id) else uuid.uuid4().hex  # (1)!
 
 
 @app.after_request

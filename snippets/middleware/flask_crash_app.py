@@ -1,9 +1,4 @@
-"""The request-ID hooks of flask_app.py, and a view that raises an exception nothing handles.
-
-Flask turns such an exception into its 500 page and still runs the
-`after_request` hooks on it, so the answer keeps its X-Request-ID; in debug
-or testing mode the exception propagates instead, and they do not run.
-"""
+"""The request-ID hooks of flask_app.py, and a view that raises an exception nothing handles."""
 
 from flask import Flask
 

@@ -1,9 +1,6 @@
 """Halfway through a move from Flask: FastAPI serves GET /items/{item_id}, the Flask app the rest.
 
-The Flask app is mounted as it is, with a2wsgi's WSGIMiddleware, which
-FastAPI's docs now point to instead of their own deprecated one; FastAPI's
-routes are tried first, and anything they do not match goes to Flask. The
-moved route keeps the API's contract: the same key check (imported, not
+The moved route keeps the API's contract: the same key check (imported, not
 copied), the same error body, and a path converter so that a non-number
 still falls through to Flask's 404 instead of becoming FastAPI's 422.
 """
@@ -21,6 +18,7 @@ from .flask_app import ITEMS, key_is_valid
 from .flask_app import app as flask_app
 
 
+# --8<-- [start:move]
 class ItemIdConvertor(IntegerConvertor):
     # Starlette's own `int` converter matches any run of digits, and int() fails
     # (a 500) on more than 4,300 of them; a longer id falls through instead.
@@ -55,4 +53,5 @@ def read_item(item_id: int, response: Response):
     return {"id": item_id, "name": ITEMS[item_id]}
 
 
-app.mount("/", WSGIMiddleware(flask_app))
+app.mount("/", WSGIMiddleware(flask_app))  # (1)!
+# --8<-- [end:move]

@@ -11,6 +11,7 @@ import secrets
 from flask import Flask, abort, request
 from werkzeug.exceptions import HTTPException
 
+# --8<-- [start:app]
 API_KEY = os.environ.get("API_KEY", "example-key")
 ITEMS = {1: "Pen", 2: "Pencil"}
 
@@ -50,3 +51,6 @@ def read_item(item_id: int):
     if item_id not in ITEMS:
         abort(404)
     return {"id": item_id, "name": ITEMS[item_id]}
+
+
+# --8<-- [end:app]

@@ -1,7 +1,6 @@
 """Automatic API docs in FastAPI: the OpenAPI schema at /openapi.json, Swagger UI at /docs, ReDoc at /redoc.
 
-The schema is generated from the route and its models; nothing is written by
-hand.
+The schema is generated from the route and its models; nothing is written by hand.
 """
 
 from fastapi import FastAPI

@@ -1,9 +1,4 @@
-"""Path and query parameters in Flask: a URL converter for the path, `request.args` for the query.
-
-`request.args.get("limit", type=int)` would quietly fall back to the default
-when the value does not convert, so `limit` is converted and checked by hand
-to answer 400 instead.
-"""
+"""Path and query parameters in Flask: a URL converter for the path, `request.args` for the query."""
 
 from flask import Flask, request
 

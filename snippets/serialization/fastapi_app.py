@@ -1,8 +1,4 @@
-"""Request body in, response model out: FastAPI validates the body and filters the answer.
-
-`response_model=UserOut` is why the password never leaves the server, even
-though the endpoint returns the whole `UserIn`.
-"""
+"""Request body in, response model out: FastAPI validates the body and filters the answer."""
 
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
@@ -21,6 +17,6 @@ class UserOut(BaseModel):
     email: str
 
 
-@app.post("/users", response_model=UserOut, status_code=201)
+@app.post("/users", response_model=UserOut, status_code=201)  # (1)!
 def create_user(user: UserIn):
     return user

@@ -1,8 +1,4 @@
-"""Request body in, response model out, in Flask with Pydantic doing both halves.
-
-Flask has no response model: the view builds `UserOut` itself, and that is
-what keeps the password out of the answer.
-"""
+"""Request body in, response model out, in Flask with Pydantic doing both halves."""
 
 from flask import Flask, jsonify, request
 from pydantic import BaseModel, Field, ValidationError
@@ -34,4 +30,4 @@ def create_user():
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return jsonify({"error": "Invalid input", "detail": errors}), 422
-    return jsonify(UserOut.model_validate(user.model_dump()).model_dump()), 201
+    return jsonify(UserOut.model_validate(user.model_dump()).model_dump()), 201  # (1)!

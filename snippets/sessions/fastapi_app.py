@@ -1,11 +1,5 @@
 """Sessions and tokens in FastAPI: a signed session cookie (Starlette's SessionMiddleware) and
 OAuth2's password flow handing out a JWT (PyJWT) that later requests send as a bearer token.
-
-The cookie is signed with itsdangerous, HttpOnly, SameSite=Lax, and Secure
-unless SESSION_COOKIE_SECURE=0 (plain-HTTP development only). A token PyJWT
-cannot verify (expired, tampered, signed with another key, without `exp`) is
-a 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750, 3.1).
-Secrets come from the environment; the defaults are for the example only.
 """
 
 import os
@@ -19,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from .users import password_is_right
 
+# --8<-- [start:config]
 SESSION_SECRET = os.environ.get("SESSION_SECRET", "example-session-secret")
 JWT_SECRET = os.environ.get("JWT_SECRET", "example-jwt-secret-of-32-bytes-or-more")
 SECURE_COOKIE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
@@ -34,6 +29,10 @@ def check_login(form: OAuth2PasswordRequestForm) -> None:
         raise HTTPException(status_code=400, detail="Wrong username or password")
 
 
+# --8<-- [end:config]
+
+
+# --8<-- [start:cookie]
 # A signed session cookie: the browser sends it back by itself.
 @app.post("/login", responses={400: {"description": "Wrong username or password"}})
 def log_in(request: Request, form: LoginForm):
@@ -60,8 +59,12 @@ def log_out(request: Request):
     return {"user": None}
 
 
+# --8<-- [end:cookie]
+
+
+# --8<-- [start:token]
 # A bearer JWT: the client keeps the token and sends it in the Authorization header.
-oauth2 = OAuth2PasswordBearer(tokenUrl="token")
+oauth2 = OAuth2PasswordBearer(tokenUrl="token")  # (1)!
 
 
 @app.post("/token", responses={400: {"description": "Wrong username or password"}})
@@ -91,3 +94,6 @@ def token_user(token: Annotated[str, Depends(oauth2)]) -> str:
 @app.get("/api/me", responses={401: {"description": "No valid bearer token"}})
 def read_me_with_token(user: Annotated[str, Depends(token_user)]):
     return {"user": user}
+
+
+# --8<-- [end:token]

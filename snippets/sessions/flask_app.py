@@ -1,12 +1,5 @@
 """Sessions and tokens in Flask: its own signed session cookie, and a JWT (PyJWT) handed out for
 a username and password, which later requests send as a bearer token.
-
-Flask signs the session cookie with itsdangerous and makes it HttpOnly; the
-config adds SameSite=Lax and Secure, unless SESSION_COOKIE_SECURE=0
-(plain-HTTP development only). A token PyJWT cannot verify (expired,
-tampered, signed with another key, without `exp`) is a 401 with
-`WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750, 3.1). Secrets
-come from the environment; the defaults are for the example only.
 """
 
 import os
@@ -17,6 +10,7 @@ from flask import Flask, request, session
 
 from .users import password_is_right
 
+# --8<-- [start:config]
 JWT_SECRET = os.environ.get("JWT_SECRET", "example-jwt-secret-of-32-bytes-or-more")
 TOKEN_LIFETIME = timedelta(minutes=30)
 
@@ -36,6 +30,10 @@ def login_error():
     return None
 
 
+# --8<-- [end:config]
+
+
+# --8<-- [start:cookie]
 # A signed session cookie: the browser sends it back by itself.
 @app.post("/login")
 def log_in():
@@ -59,6 +57,10 @@ def log_out():
     return {"user": None}
 
 
+# --8<-- [end:cookie]
+
+
+# --8<-- [start:token]
 # A bearer JWT: the client keeps the token and sends it in the Authorization header.
 @app.post("/token")
 def issue_token():
@@ -80,3 +82,6 @@ def read_me_with_token():
     except jwt.InvalidTokenError:
         return {"detail": "Invalid token"}, 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}
     return {"user": claims["sub"]}
+
+
+# --8<-- [end:token]

@@ -1,8 +1,7 @@
 """The one user both apps know, and the password check: PBKDF2 with a salt, compared in constant time.
 
 A real app keeps one row per user in a database; what matters here is that
-no password is stored or compared as plain text. The name and the digest are
-both compared every time, so an unknown name takes as long as a wrong password.
+no password is stored or compared as plain text.
 """
 
 import hashlib
@@ -18,4 +17,4 @@ def password_is_right(username: str, password: str) -> bool:
     digest = hashlib.pbkdf2_hmac("sha256", password.encode(), SALT, ITERATIONS)
     right_name = secrets.compare_digest(username.encode(), USERNAME.encode())
     right_password = secrets.compare_digest(digest, PASSWORD_HASH)
-    return right_name and right_password
+    return right_name and right_password  # (1)!

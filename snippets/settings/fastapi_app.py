@@ -1,8 +1,4 @@
-"""Configuration in FastAPI: typed settings from the environment with pydantic-settings.
-
-`APP_MAX_ITEMS=abc` stops the app at start-up with a validation error,
-instead of surfacing later as a wrong value.
-"""
+"""Configuration in FastAPI: typed settings from the environment with pydantic-settings."""
 
 from fastapi import FastAPI
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,7 +8,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="APP_")
 
     greeting: str = "Hello"
-    max_items: int = 10
+    max_items: int = 10  # (1)!
 
 
 settings = Settings()

@@ -1,11 +1,7 @@
 """Server-sent events on FastAPI: an `async def` generator, sent by FastAPI's own EventSourceResponse.
 
-Between two events the generator is a coroutine paused at its `await`, so an
-open stream holds no thread, and one uvicorn worker keeps answering other
-requests. When the client goes away, Starlette cancels the generator at that
-`await`: its `finally` block runs and no more events are produced. `count`
-is validated before the stream starts, so a bad value is a 422, never a
-broken stream. `/streams` says how many streams are open and how many events
+`count` is validated before the stream starts, so a bad value is a 422, never
+a broken stream. `/streams` says how many streams are open and how many events
 were produced, which the tests read.
 """
 
@@ -17,6 +13,7 @@ from typing import Annotated
 from fastapi import FastAPI, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+# --8<-- [start:events]
 # Waiting for the next event stands in for real I/O (a queue, a database); tests shorten it.
 INTERVAL_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "1"))
 MAX_EVENTS = 60
@@ -30,11 +27,14 @@ async def events(count: Annotated[int, Query(ge=1, le=MAX_EVENTS)]) -> AsyncIter
     streams["open"] += 1
     try:
         for number in range(1, count + 1):
-            await asyncio.sleep(INTERVAL_SECONDS)
+            await asyncio.sleep(INTERVAL_SECONDS)  # (1)!
             streams["produced"] += 1
             yield ServerSentEvent(data={"number": number}, id=str(number))
     finally:  # the last event was sent, or the client left and the generator was cancelled
         streams["open"] -= 1
+
+
+# --8<-- [end:events]
 
 
 @app.get("/streams")

@@ -4,12 +4,9 @@ The view checks `count` before it returns: once the generator runs, the
 status and headers have been sent, and an error could only cut the stream.
 The generator reads nothing from `request`; one that did would need
 `stream_with_context`, as Flask's request context ends when the view returns.
-The server sends each string the generator yields as it comes; between two
-events the generator sleeps on the worker's thread, so an open stream holds a
-thread (with gunicorn's sync worker, the whole worker). When the client goes
-away, the server finds out when a write fails and closes the generator: its
-`finally` block runs and no more events are produced. `/streams` says how
-many streams are open and how many events were produced, which the tests read.
+The server sends each string the generator yields as it comes. `/streams`
+says how many streams are open and how many events were produced, which the
+tests read.
 """
 
 import json
@@ -19,6 +16,7 @@ import time
 
 from flask import Flask, Response, request
 
+# --8<-- [start:events]
 # Waiting for the next event stands in for real I/O (a queue, a database); tests shorten it.
 INTERVAL_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "1"))
 MAX_EVENTS = 60
@@ -43,7 +41,7 @@ def events():
         add("open", 1)
         try:
             for number in range(1, count + 1):
-                time.sleep(INTERVAL_SECONDS)
+                time.sleep(INTERVAL_SECONDS)  # (1)!
                 add("produced", 1)
                 yield f"data: {json.dumps({'number': number})}\nid: {number}\n\n"
         finally:  # the last event was sent, or the client left and the server closed the generator
@@ -52,6 +50,9 @@ def events():
     # FastAPI's EventSourceResponse sends these two headers itself: no caching, no proxy buffering.
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(generate(), mimetype="text/event-stream", headers=headers)
+
+
+# --8<-- [end:events]
 
 
 @app.get("/streams")

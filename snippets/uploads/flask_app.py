@@ -1,11 +1,4 @@
-"""File uploads in Flask: request.files and request.form, with MAX_CONTENT_LENGTH as the limit.
-
-Werkzeug answers 413 to a body over MAX_CONTENT_LENGTH when the form is
-first read: at once when the declared Content-Length is over it, and as soon
-as the count of bytes read passes it when the body is chunked. Werkzeug's
-secure_filename keeps a safe part of the client's file name: `../../x` is
-stored as `x`, inside the upload folder.
-"""
+"""File uploads in Flask: request.files and request.form, with MAX_CONTENT_LENGTH as the limit."""
 
 import os
 import tempfile
@@ -18,7 +11,7 @@ UPLOAD_FOLDER = Path(os.environ.get("UPLOAD_FOLDER", Path(tempfile.gettempdir())
 UPLOAD_FOLDER.mkdir(parents=True, exist_ok=True)
 
 app = Flask(__name__)
-app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # (1)!
 
 
 @app.post("/uploads")
@@ -27,7 +20,7 @@ def upload():
     title = request.form.get("title")
     if file is None or not title:
         return {"detail": "Send a file and a title"}, 400
-    name = secure_filename(file.filename or "")
+    name = secure_filename(file.filename or "")  # (2)!
     if not name:
         return {"detail": "The file name has no usable characters"}, 400
     target = UPLOAD_FOLDER / name

@@ -17,13 +17,12 @@ class Item(BaseModel):
     price: FiniteFloat
 
 
-@app.errorhandler(HTTPException)
+@app.errorhandler(HTTPException)  # (1)!
 def http_error_as_json(error: HTTPException):
-    # Werkzeug's own errors (malformed JSON, wrong Content-Type) are HTML pages
-    # by default; an API client expects JSON.
     return jsonify({"error": error.name, "detail": error.description}), error.code
 
 
+# --8<-- [start:view]
 @app.route("/items", methods=["POST"])
 def create_item():
     data = request.get_json()  # 415 unless Content-Type is JSON, 400 if malformed
@@ -33,3 +32,6 @@ def create_item():
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return jsonify({"error": "Invalid input", "detail": errors}), 400
     return jsonify({"message": "Item created", "item": item.model_dump()})
+
+
+# --8<-- [end:view]

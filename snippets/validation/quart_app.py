@@ -27,9 +27,8 @@ async def http_error_as_json(error: HTTPException):
 
 @app.route("/items", methods=["POST"])
 async def create_item():
-    # Unlike Flask (415), Quart gives None for a body not sent as JSON; malformed JSON is a 400.
     try:
-        data = await request.get_json()
+        data = await request.get_json()  # (1)!
     except UnicodeDecodeError:  # Quart decodes the body as UTF-8 before parsing, outside its 400
         return jsonify({"error": "Bad Request", "detail": "The body is not UTF-8."}), 400
     try:

@@ -1,8 +1,4 @@
-"""WebSockets in FastAPI: native, an endpoint that echoes each text message until the client leaves.
-
-A binary message is not text to echo: the endpoint closes the connection
-with code 1003 (unsupported data), as RFC 6455 provides.
-"""
+"""WebSockets in FastAPI: native, an endpoint that echoes each text message until the client leaves."""
 
 from fastapi import FastAPI, WebSocket
 
@@ -17,6 +13,6 @@ async def echo(websocket: WebSocket):
         if message["type"] == "websocket.disconnect":
             return  # the client closed the connection
         if message.get("text") is None:
-            await websocket.close(code=1003, reason="Text messages only")
+            await websocket.close(code=1003, reason="Text messages only")  # (1)!
             return
         await websocket.send_text(f"echo: {message['text']}")

@@ -10,6 +10,7 @@ bytes), since a Lighthouse score moves with the machine's load.
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -177,13 +178,18 @@ def page_weight(soup: BeautifulSoup, site: Path, page: str) -> Weight:
         if source is None:
             scripts += len(script.get_text().encode())
         elif not source.startswith(("http:", "https:", "//")):
-            path = (site / Path(page).parent / source.split("?")[0]).resolve()
-            scripts += path.stat().st_size
+            scripts += served_file(site, page, source).stat().st_size
     return Weight(
         code_blocks=len(soup.select("article div.highlight")),
         elements=len(soup.find_all(True)),
         script_bytes=scripts,
     )
+
+
+def served_file(site: Path, page: str, source: str) -> Path:
+    """The file behind a page's `src`: relative to the page, or absolute under the site's subpath."""
+    path = urlsplit(urljoin(f"/{site.name}/{page}", source)).path.lstrip("/")
+    return site.parent / path
 
 
 def over_budget(weight: Weight, budget: Weight = BUDGET) -> list[str]:
