@@ -11,7 +11,8 @@ the file does not exist, so a renamed test cannot leave a dead proof behind.
 Builders that do not run MkDocs hooks (Zensical) show the versions line no
 more, and the names as plain code.
 
-It also closes gaps in the heading levels of a page's HTML: the libraries'
+It marks comparison tables for phones (see `mark_table`), and it closes gaps
+in the heading levels of a page's HTML: the libraries'
 docstrings on the API reference pages have `## Example` headings, which
 mkdocstrings shifts below their object's heading (an h4 under an h2), and a
 screen reader's outline, like Lighthouse's heading-order audit, expects no
@@ -22,6 +23,7 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
 TESTED_PACKAGES = ("FastAPI", "Starlette", "Pydantic", "Flask", "Werkzeug")
@@ -86,4 +88,73 @@ def close_heading_gaps(html: str) -> str:
 
 
 def on_page_content(html: str, page, config, **kwargs) -> str:
-    return close_heading_gaps(html)
+    return mark_tables(close_heading_gaps(html))
+
+
+# Comparison tables a reader can use on a phone (docs/stylesheets/tables.css
+# lays out what this marks), done when the page is built so that the browser
+# lays each table out once, and so that the table files under snippets/, which
+# the tests send, keep bare cells:
+# - every cell is labelled with its column's header (data-label), its content
+#   in one box, and a table of three or more shown columns gets data-stacked:
+#   under 60em each row becomes a card, so no column is ever off-screen;
+# - a column that holds the same text in every row of a table of three or more
+#   rows (a Request the whole table sends, say) is said once above the table,
+#   and its cells are hidden, not removed; a framework's own column stays, since
+#   its value is what the table compares;
+# - a cell that is a 5xx status gets the words "server error", so it stands
+#   out in text and not only by colour.
+TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+FRAMEWORK_COLUMN = re.compile(r"^(FastAPI|Flask|Quart)\b")
+SERVER_ERROR = re.compile(r"^5\d\d$")
+MIN_ROWS_TO_FOLD = 3
+MIN_COLUMNS_TO_STACK = 3
+
+
+def mark_table(html: str) -> str:
+    """One rendered Markdown table, marked for reading on a phone (see above)."""
+    soup = BeautifulSoup(html, "html.parser")
+    table = soup.table
+    headers = table.select(":scope > thead > tr > th")
+    rows = [row.find_all("td", recursive=False) for row in table.select(":scope > tbody > tr")]
+    if not headers or any(len(cells) != len(headers) for cells in rows):
+        return html
+    names = [header.get_text(strip=True) for header in headers]
+    folded = []
+    if len(rows) >= MIN_ROWS_TO_FOLD:
+        for column in range(1, len(headers)):
+            texts = {cells[column].get_text(strip=True) for cells in rows}
+            if FRAMEWORK_COLUMN.match(names[column]) or len(texts) != 1 or texts == {""}:
+                continue
+            if len(headers) - len(folded) <= MIN_COLUMNS_TO_STACK - 1:
+                break
+            folded.append(column)
+    for column in folded:
+        for cell in [headers[column], *(cells[column] for cells in rows)]:
+            cell["class"] = [*cell.get("class", []), "folded"]
+    for cells in rows:
+        for column, cell in enumerate(cells):
+            if SERVER_ERROR.match(cell.get_text(strip=True)):
+                cell["class"] = [*cell.get("class", []), "server-error"]
+                flag = soup.new_tag("span", attrs={"class": "server-error-flag"})
+                flag.string = "server error"
+                cell.append(" ")
+                cell.append(flag)
+            cell["data-label"] = names[column]
+            value = soup.new_tag("span", attrs={"class": "cell-value"})
+            value.extend(list(cell.contents))
+            cell.append(value)
+    if len(headers) - len(folded) >= MIN_COLUMNS_TO_STACK:
+        table["data-stacked"] = ""
+    note = ""
+    if folded:
+        said = "; ".join(
+            f"<strong>{names[column]}</strong> {rows[0][column].select_one('.cell-value').decode_contents()}"
+            for column in folded
+        )
+        note = f'<p class="table-constant">In every row: {said}.</p>\n'
+    return note + str(table)
+
+
+def mark_tables(html: str) -> str:
+    return TABLE.sub(lambda match: mark_table(match.group(0)), html)

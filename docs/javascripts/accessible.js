@@ -14,3 +14,25 @@ document$.subscribe(() => {
     wrapper.setAttribute("aria-label", "Table, scrolls sideways");
   }
 });
+
+// A code annotation's marker is a link that shows its number only through
+// CSS, so it has no name for a screen reader (axe's and Lighthouse's
+// link-name). Material adds the markers when a block first scrolls into view
+// (content.lazy), so they are named as they appear.
+(() => {
+  const name = (marker) => {
+    const number = marker.querySelector("[data-md-annotation-id]")?.dataset.mdAnnotationId;
+    const label = number ? `Annotation ${number}` : "Annotation";
+    marker.setAttribute("aria-label", label);
+    marker.parentElement?.setAttribute("aria-label", label);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (!(node instanceof Element)) continue;
+        if (node.matches(".md-annotation__index")) name(node);
+        node.querySelectorAll(".md-annotation__index").forEach(name);
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+})();

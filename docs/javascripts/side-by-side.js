@@ -63,13 +63,7 @@
   // and again after each instant navigation has replaced the content.
   document$.subscribe(() => {
     const pairs = [...document.querySelectorAll(".md-content .tabbed-set")].filter(isPair);
-    for (const set of pairs) {
-      set.classList.add("side-by-side-pair");
-      // The rows both panels share: as many as the longer panel has blocks.
-      const panels = set.querySelectorAll(":scope > .tabbed-content > .tabbed-block");
-      const rows = Math.max(...[...panels].map((panel) => panel.children.length), 1);
-      set.style.setProperty("--side-by-side-rows", String(rows));
-    }
+    for (const set of pairs) set.classList.add("side-by-side-pair");
     const content = document.querySelector("article.md-content__inner");
     if (pairs.length && content && !content.querySelector(".side-by-side-toggle")) {
       addButton(content);
