@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.lighthouse import median_run
 from scripts.local_servers import HOST, free_ports
 from support.paths import ROOT
 from support.processes import in_group
@@ -99,3 +100,19 @@ def test_stopping_dev_py_stops_what_it_started(tmp_path, command, child, signum)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+
+
+def test_lighthouse_reports_the_median_run_and_the_range():
+    def run(score):
+        return {"scores": {"performance": score}, "blocking_ms": 1000 - score}
+
+    median = median_run([run(90), run(97), run(95)])
+    assert median["scores"]["performance"] == 95 and median["blocking_ms"] == 905
+    assert median["performance_range"] == [90, 97] and median["runs"] == 3
+
+
+@pytest.mark.parametrize("runs", ["0", "-1", "two"])
+def test_lighthouse_refuses_a_run_count_that_is_not_one_or_more(runs):
+    result = run("lighthouse.py", "--runs", runs)
+    assert result.returncode == 2
+    assert "expected a whole number of runs, 1 or more" in result.stderr
