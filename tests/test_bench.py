@@ -483,7 +483,7 @@ def test_the_page_opens_with_the_answer_and_includes_every_part_of_the_report():
     # The page's In short (tests/test_site.py holds every page to one), then the report's summary.
     after_in_short = body.split("\n\n--8<-- ", 1)[1] if body.startswith('!!! abstract "In short"') else body
     assert after_in_short.removeprefix("--8<-- ").startswith('"benchmark-report.md:summary"')
-    included = re.findall(r'^\s*--8<-- "benchmark-report\.md:([a-z]+)"$', page, re.M)
+    included = re.findall(r'^--8<-- "benchmark-report\.md:([a-z]+)"$', page, re.M)
     report = (DATA / bench_report.REPORT).read_text()
     sections = re.findall(r"^<!-- --8<-- \[start:([a-z]+)\] -->$", report, re.M)
     assert sorted(included) == sorted(sections) and len(set(included)) == len(included)

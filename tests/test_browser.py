@@ -35,6 +35,7 @@ from support.browser import (
     tab_panels,
 )
 from support.paths import SNIPPETS
+from support.reading import IN_SHORT, is_prose
 from support.site import shown_text
 
 PAGES = site_pages()
@@ -94,6 +95,19 @@ def follow_nav_link(page, path: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+# The title of the first block under a page's title, as a reader sees it ("" if it is not an admonition).
+FIRST_BLOCK_TITLE = """() => {
+    let block = document.querySelector('article h1')?.nextElementSibling;
+    while (block && ['A', 'BUTTON'].includes(block.tagName)) block = block.nextElementSibling;
+    return block?.querySelector(':scope > .admonition-title, :scope > summary')?.textContent.trim() ?? '';
+}"""
+
+
+def path_name(path: str) -> str:
+    """A page's path below the site's address as its built file: "topics/x/" -> "topics/x/index.html"."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
 def check_page(browser, address: str, path: str) -> list[str]:
     """Everything wrong with one page: axe in the light scheme, then, switched with the toggle, in the
     dark one; side by side on a laptop, where the page has pairs; the tables and the layout at phone
@@ -106,6 +120,8 @@ def check_page(browser, address: str, path: str) -> list[str]:
         page = context.new_page()
         page.goto(address + path, wait_until="networkidle")
         problems = [] if scheme(page) == SCHEMES["light"] else [f"loads in the {scheme(page)} scheme"]
+        if is_prose(path_name(path)) and page.evaluate(FIRST_BLOCK_TITLE) != IN_SHORT:
+            problems.append(f"the first thing under the title is not its {IN_SHORT!r}")
         problems += [f"light scheme: {finding}" for finding in serious_violations(page)]
         page.locator("form[data-md-component=palette] label:visible").click()
         page.wait_for_function(f"document.body.dataset.mdColorScheme === '{SCHEMES['dark']}'", timeout=5000)
