@@ -20,6 +20,7 @@ level to be skipped.
 """
 
 import re
+from html import unescape
 from importlib.metadata import version
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def close_heading_gaps(html: str) -> str:
 
 
 def on_page_content(html: str, page, config, **kwargs) -> str:
-    return mark_tables(close_heading_gaps(html))
+    return focusable_wide_code(mark_tables(close_heading_gaps(html)))
 
 
 # Comparison tables a reader can use on a phone (docs/stylesheets/tables.css
@@ -103,7 +104,8 @@ def on_page_content(html: str, page, config, **kwargs) -> str:
 #   and its cells are hidden, not removed; a framework's own column stays, since
 #   its value is what the table compares;
 # - a cell that is a 5xx status gets the words "server error", so it stands
-#   out in text and not only by colour.
+#   out in text and not only by colour;
+# - code in a cell breaks only between its tokens (keep_tokens_whole).
 TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
 FRAMEWORK_COLUMN = re.compile(r"^(FastAPI|Flask|Quart)\b")
 SERVER_ERROR = re.compile(r"^5\d\d$")
@@ -132,6 +134,8 @@ def mark_table(html: str) -> str:
     for column in folded:
         for cell in [headers[column], *(cells[column] for cells in rows)]:
             cell["class"] = [*cell.get("class", []), "folded"]
+    for code in table.select("td code, th code"):
+        keep_tokens_whole(soup, code)
     for cells in rows:
         for column, cell in enumerate(cells):
             if SERVER_ERROR.match(cell.get_text(strip=True)):
@@ -156,5 +160,46 @@ def mark_table(html: str) -> str:
     return note + str(table)
 
 
+def keep_tokens_whole(soup: BeautifulSoup, code) -> None:
+    """Each run of non-space characters of a code span in its own unbreakable span.
+
+    CSS alone cannot say "break between tokens only": `keep-all` still breaks
+    after a hyphen or a slash ("--no-access-log", "/items?offset=2"), and
+    `nowrap` on the whole span makes a long one wider than a phone.
+    """
+    if code.find(True) is not None:  # already marked up: leave it as written
+        return
+    parts = re.split(r"(\s+)", code.get_text())
+    code.clear()
+    for part in parts:
+        if part and not part.isspace():
+            whole = soup.new_tag("span", attrs={"class": "whole"})
+            whole.string = part
+            code.append(whole)
+        elif part:
+            code.append(part)
+
+
 def mark_tables(html: str) -> str:
     return TABLE.sub(lambda match: mark_table(match.group(0)), html)
+
+
+# A code block whose lines may be wider than a phone scrolls sideways, and a
+# keyboard user can scroll it only if it takes focus. Material gives it
+# tabindex="0" when it sets the block up, which with `content.lazy` is when the
+# block first scrolls into view; until then every block with a line that may
+# not fit a 375 px screen takes focus from the start. Material drops the
+# attribute where the block turns out to fit.
+CODE_BLOCK = re.compile(r"(<pre><span></span><code)(>)(.*?)(</code>)", re.DOTALL)
+FITS_A_PHONE = 36  # characters of code a 375 px screen shows on one line
+TAG = re.compile(r"<[^>]+>")
+
+
+def focusable_wide_code(html: str) -> str:
+    def focusable(match: re.Match) -> str:
+        text = unescape(TAG.sub("", match.group(3)))
+        if max((len(line) for line in text.splitlines()), default=0) <= FITS_A_PHONE:
+            return match.group(0)
+        return match.group(1) + ' tabindex="0"' + match.group(2) + match.group(3) + match.group(4)
+
+    return CODE_BLOCK.sub(focusable, html)

@@ -43,6 +43,10 @@ def article_text(soup) -> list[str]:
     for selector in MKDOCS_ONLY:
         for tag in article.select(selector):
             tag.decompose()
+    # The hook keeps each token of code in a table cell in a span of its own: same text.
+    for tag in article.select("code > span.whole"):
+        tag.unwrap()
+    article.smooth()
     return article.get_text("\n", strip=True).splitlines()
 
 
