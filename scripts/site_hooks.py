@@ -111,6 +111,7 @@ FRAMEWORK_COLUMN = re.compile(r"^(FastAPI|Flask|Quart)\b")
 SERVER_ERROR = re.compile(r"^5\d\d$")
 MIN_ROWS_TO_FOLD = 3
 MIN_COLUMNS_TO_STACK = 3
+FITS_A_PHONE = 36  # characters of code a 375 px screen shows on one line
 
 
 def mark_table(html: str) -> str:
@@ -173,7 +174,12 @@ def keep_tokens_whole(soup: BeautifulSoup, code) -> None:
     code.clear()
     for part in parts:
         if part and not part.isspace():
-            whole = soup.new_tag("span", attrs={"class": "whole"})
+            # A token no phone can show on one line (a JWT, a multipart body)
+            # scrolls inside its own box, which a keyboard can then scroll.
+            attrs = (
+                {"class": "whole long", "tabindex": "0"} if len(part) > FITS_A_PHONE else {"class": "whole"}
+            )
+            whole = soup.new_tag("span", attrs=attrs)
             whole.string = part
             code.append(whole)
         elif part:
@@ -191,7 +197,6 @@ def mark_tables(html: str) -> str:
 # not fit a 375 px screen takes focus from the start. Material drops the
 # attribute where the block turns out to fit.
 CODE_BLOCK = re.compile(r"(<pre><span></span><code)(>)(.*?)(</code>)", re.DOTALL)
-FITS_A_PHONE = 36  # characters of code a 375 px screen shows on one line
 TAG = re.compile(r"<[^>]+>")
 
 

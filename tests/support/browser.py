@@ -211,8 +211,8 @@ BROKEN_TOKENS = """() => {
     const broken = [];
     for (const code of document.querySelectorAll('article td code, article th code')) {
         if (!code.checkVisibility()) continue;
-        for (const node of code.childNodes) {
-            if (node.nodeType !== Node.TEXT_NODE) continue;
+        const texts = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+        for (let node = texts.nextNode(); node; node = texts.nextNode()) {
             for (const match of node.textContent.matchAll(/\\S+/g)) {
                 const range = document.createRange();
                 range.setStart(node, match.index);
