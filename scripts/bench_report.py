@@ -544,7 +544,7 @@ def database_lines(data: dict) -> list[str]:
         "",
         f"Each request reads a page of 10 of the {data['settings']['database_items']} items in a SQLite "
         "file: FastAPI awaits an `AsyncSession` over aiosqlite, Flask queries with a synchronous `Session` "
-        "([Async database access](topics/databases.md#async-database-access)).",
+        "([Async databases](topics/async-databases.md)).",
         "",
         *folded(EVERY_POINT, detail_table(data, ["database"])),
     ]

@@ -89,7 +89,7 @@ def close_heading_gaps(html: str) -> str:
 
 
 def on_page_content(html: str, page, config, **kwargs) -> str:
-    return focusable_wide_code(mark_tables(close_heading_gaps(html)))
+    return mark_code_blocks(mark_tables(close_heading_gaps(html)))
 
 
 # Comparison tables a reader can use on a phone (docs/stylesheets/tables.css
@@ -190,21 +190,34 @@ def mark_tables(html: str) -> str:
     return TABLE.sub(lambda match: mark_table(match.group(0)), html)
 
 
-# A code block whose lines may be wider than a phone scrolls sideways, and a
-# keyboard user can scroll it only if it takes focus. Material gives it
-# tabindex="0" when it sets the block up, which with `content.lazy` is when the
-# block first scrolls into view; until then every block with a line that may
-# not fit a 375 px screen takes focus from the start. Material drops the
-# attribute where the block turns out to fit.
-CODE_BLOCK = re.compile(r"(<pre><span></span><code)(>)(.*?)(</code>)", re.DOTALL)
+# Code blocks, marked when the page is built:
+# - a block whose lines may be wider than a phone scrolls sideways, and a
+#   keyboard user can scroll it only if it takes focus. Material gives it
+#   tabindex="0" when it sets the block up, which with `content.lazy` is when
+#   the block first scrolls into view; until then every block with a line that
+#   may not fit a 375 px screen takes focus from the start. Material drops the
+#   attribute where the block turns out to fit.
+# - a block gets class "deferred" and its line count (--lines), and
+#   docs/stylesheets/rendering.css lets the browser skip its style and layout
+#   until it comes near the screen (content-visibility), sized meanwhile from
+#   that count. Material restyles the whole page several times while it starts
+#   (its palette and scroll watchers), and on a long page the code blocks were
+#   most of what it restyled, a phone's longest task. A block with code
+#   annotations is left alone: their tooltips reach outside the block, which
+#   the skipping would clip.
+CODE_BLOCK = re.compile(r"<pre><span></span><code>(.*?)</code>", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
+ANNOTATION = re.compile(r"(#|//)\s*\(\d+\)")
 
 
-def focusable_wide_code(html: str) -> str:
-    def focusable(match: re.Match) -> str:
-        text = unescape(TAG.sub("", match.group(3)))
-        if max((len(line) for line in text.splitlines()), default=0) <= FITS_A_PHONE:
-            return match.group(0)
-        return match.group(1) + ' tabindex="0"' + match.group(2) + match.group(3) + match.group(4)
+def mark_code_blocks(html: str) -> str:
+    def mark(match: re.Match) -> str:
+        code = match.group(1)
+        lines = unescape(TAG.sub("", code)).removesuffix("\n").splitlines() or [""]
+        pre = "<pre>"
+        if not ANNOTATION.search(TAG.sub("", code)):
+            pre = f'<pre class="deferred" style="--lines: {len(lines)}">'
+        focus = ' tabindex="0"' if max(len(line) for line in lines) > FITS_A_PHONE else ""
+        return f"{pre}<span></span><code{focus}>{code}</code>"
 
-    return CODE_BLOCK.sub(focusable, html)
+    return CODE_BLOCK.sub(mark, html)

@@ -547,3 +547,38 @@ def test_searching_which_to_choose_finds_the_decision_guide_first(visit):
     first.wait_for()
     assert urlsplit(first.get_attribute("href")).path.rstrip("/").endswith("decision-guide")
     assert watch.problems == []
+
+
+# Every deferred code block of the page, opened and scrolled to, as [lines, reserved px, rendered px]:
+# the height docs/stylesheets/rendering.css holds for it before it is rendered, and the one it has.
+DEFERRED_HEIGHTS = """async () => {
+    for (const details of document.querySelectorAll('article details')) details.open = true;
+    const heights = [];
+    for (const code of document.querySelectorAll('article pre.deferred > code')) {
+        if (!code.getClientRects().length) continue;  // the other tab of a pair
+        const style = getComputedStyle(code);
+        const reserved = parseFloat(style.containIntrinsicBlockSize.split(' ').pop());
+        code.scrollIntoView();
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        heights.push([style.getPropertyValue('--lines'), Math.round(reserved), code.offsetHeight]);
+    }
+    return heights;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "laptop"])
+@pytest.mark.parametrize("path", [TOPIC, "type-safety/", "reference/fastapi/"])
+def test_a_code_block_holds_its_place_before_it_is_drawn(visit, viewport, path):
+    """A block off the screen is skipped (content-visibility) and holds the height it will have, so the
+    page does not jump as the reader scrolls; inside admonitions too, where code is smaller."""
+    page, watch = visit(path, viewport=viewport)
+    heights = page.evaluate(DEFERRED_HEIGHTS)
+    assert len(heights) > 5
+    assert [h for h in heights if abs(h[1] - h[2]) > 2] == [], "[lines, reserved px, rendered px]"
+    assert watch.problems == []
+
+
+def test_the_bundle_leaves_the_classes_the_head_set(visit):
+    """overrides/main.html sets Material's end state early; if a release changes it, this fails."""
+    page, _ = visit(TOPIC)
+    assert sorted(page.evaluate("document.documentElement.className").split()) == ["js", "js-focus-visible"]

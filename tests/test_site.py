@@ -14,7 +14,7 @@ from scripts.built_site import built_pages, site_pages
 from scripts.check_links import check_site
 from scripts.check_links import main as check_links
 from scripts.dev import pinned_requirements
-from scripts.site_hooks import TESTED_PACKAGES, close_heading_gaps, link_repository_files
+from scripts.site_hooks import TESTED_PACKAGES, close_heading_gaps, link_repository_files, mark_code_blocks
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
 from support.reading import (
@@ -226,6 +226,44 @@ def test_heading_gaps_close_and_the_order_stays():
     assert close_heading_gaps(html) == (
         '<h2 id="a">A</h2><h3 id="x">Ex</h3><h3>B</h3><h4 class="c">Ex</h4><h2>C</h2><hr><header>'
     )
+
+
+def test_code_blocks_are_deferred_with_their_line_count(pages):
+    """docs/stylesheets/rendering.css sizes a block that is not yet rendered from --lines."""
+    deferred = 0
+    for name, soup in pages.items():
+        for pre in soup.select("article pre:has(> code)"):
+            lines = pre.code.get_text().removesuffix("\n").count("\n") + 1
+            if pre.select_one(".md-annotation") or re.search(r"(#|//)\s*\(\d+\)", pre.code.get_text()):
+                assert "deferred" not in pre.get("class", []), f"{name}: an annotated block is deferred"
+            elif pre.get("class") == ["deferred"]:
+                assert pre["style"] == f"--lines: {lines}", f"{name}: {pre['style']} for {lines} lines"
+                deferred += 1
+            else:
+                raise AssertionError(f"{name}: a code block is not deferred: {pre.code.get_text()[:60]!r}")
+    assert deferred > 300
+
+
+def test_a_block_is_marked_by_its_lines_and_an_annotated_one_is_left_alone():
+    block = '<pre><span></span><code><span class="k">x</span> = 1\n{}\n</code></pre>'
+    assert mark_code_blocks(block.format("y = 2")) == (
+        '<pre class="deferred" style="--lines: 2"><span></span>'
+        '<code><span class="k">x</span> = 1\ny = 2\n</code></pre>'
+    )
+    wide = block.format("y = " + "1" * 40)
+    assert '<code tabindex="0">' in mark_code_blocks(wide)
+    annotated = block.format("y = 2  # (1)!")
+    assert mark_code_blocks(annotated) == annotated
+
+
+def test_the_page_starts_with_the_classes_materials_scripts_end_with(pages):
+    """The head sets them, so the bundle's own change restyles nothing (overrides/main.html).
+
+    tests/test_browser.py checks that the bundle, once it has run, leaves the same classes.
+    """
+    for name, soup in pages.items():
+        head_scripts = [script.string or "" for script in soup.head.find_all("script")]
+        assert 'document.documentElement.className = "js js-focus-visible"' in head_scripts, name
 
 
 def test_reference_entries_render(pages):
