@@ -24,7 +24,7 @@ from html import unescape
 from importlib.metadata import version
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from mkdocs.exceptions import PluginError
 
 TESTED_PACKAGES = ("FastAPI", "Starlette", "Pydantic", "Flask", "Werkzeug")
@@ -89,7 +89,7 @@ def close_heading_gaps(html: str) -> str:
 
 
 def on_page_content(html: str, page, config, **kwargs) -> str:
-    return mark_code_blocks(mark_tables(close_heading_gaps(html)))
+    return defer_sections(mark_code_blocks(mark_tables(close_heading_gaps(html))))
 
 
 # Comparison tables a reader can use on a phone (docs/stylesheets/tables.css
@@ -221,3 +221,54 @@ def mark_code_blocks(html: str) -> str:
         return f"{pre}<span></span><code{focus}>{code}</code>"
 
     return CODE_BLOCK.sub(mark, html)
+
+
+# A page below its first screen, marked when the page is built: after the
+# first top-level h2 or h3, each run of top-level blocks between headings goes
+# in a <div class="deferred-section">, and docs/stylesheets/rendering.css lets
+# the browser skip its style and layout while it is far from the screen.
+# Material restyles and measures the page several times as it starts, and the
+# tables and prose further down were much of that work on a phone. The
+# headings stay outside, where Material's table of contents measures them. So
+# do blocks with tab sets: Material finds the tab to switch to by its label's innerText,
+# which is empty while the browser skips it, so linked tabs would not follow
+# the reader's choice there. A block with code annotations stays outside too
+# (their tooltips may reach past a run, which the skipping would clip), and a
+# page whose headings are not all at the top (the API reference) is left as
+# it is.
+HEADINGS = ("h2", "h3")
+
+
+def stays_drawn(block: Tag, html: str) -> bool:
+    holds_tabs = "tabbed-set" in block.get("class", []) or block.select_one(".tabbed-set") is not None
+    return holds_tabs or bool(ANNOTATION.search(TAG.sub("", html)))
+
+
+def defer_sections(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    blocks = [child for child in soup.children if isinstance(child, Tag)]
+    if not blocks or len(soup.find_all(HEADINGS)) != sum(block.name in HEADINGS for block in blocks):
+        return html
+    line_starts = [0, *(match.end() for match in re.finditer("\n", html))]
+    starts = [line_starts[block.sourceline - 1] + block.sourcepos for block in blocks]
+    ends = [*starts[1:], len(html)]
+    parts, run, seen_heading = [html[: starts[0]]], [], False
+
+    def close_run() -> None:
+        if run:
+            parts.append('<div class="deferred-section">\n' + "".join(run) + "</div>\n")
+            run.clear()
+
+    for block, begin, end in zip(blocks, starts, ends, strict=True):
+        text = html[begin:end]
+        if block.name in HEADINGS:
+            close_run()
+            seen_heading = True
+            parts.append(text)
+        elif not seen_heading or stays_drawn(block, text):
+            close_run()
+            parts.append(text)
+        else:
+            run.append(text)
+    close_run()
+    return "".join(parts)

@@ -88,6 +88,12 @@ def scheme(page) -> str:
     return page.locator("body").get_attribute("data-md-color-scheme")
 
 
+def scroll_to(page, locator) -> None:
+    """Scroll `locator` into view and wait until the browser has drawn it (two frames)."""
+    locator.scroll_into_view_if_needed()
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def follow_nav_link(page, path: str) -> None:
     """Click the link to `path` in the navigation, as a reader would, and wait for the new page."""
     page.locator(f'nav.md-nav--primary a.md-nav__link[href$="{path}"]').first.click()
@@ -518,6 +524,7 @@ def test_a_column_with_one_value_is_said_once_above_its_table(visit):
     page, watch = visit("type-safety/", viewport=WIDE)
     page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")
     table = page.locator("article table", has=page.locator("th", has_text="FastAPI (robust)")).first
+    scroll_to(page, table)  # drawn, as a reader sees it: the page defers what is far down
     headers = table.evaluate(
         "table => [...table.querySelectorAll('th')]"
         ".filter(th => th.checkVisibility()).map(th => th.innerText.trim())"
@@ -582,3 +589,35 @@ def test_the_bundle_leaves_the_classes_the_head_set(visit):
     """overrides/main.html sets Material's end state early; if a release changes it, this fails."""
     page, _ = visit(TOPIC)
     assert sorted(page.evaluate("document.documentElement.className").split()) == ["js", "js-focus-visible"]
+
+
+# Where the reader sees a deferred section's first code block and first paragraph, once drawn, and
+# the page's first h2, which is never deferred: [x, width] each, or null where there is none.
+BLOCK_PLACES = """async () => {
+    const place = element => {
+        if (!element) return null;
+        element.scrollIntoView();
+        const rect = element.getBoundingClientRect();
+        return [Math.round(rect.left), Math.round(rect.width)];
+    };
+    const places = {
+        heading: place(document.querySelector('article.md-content__inner > h2')),
+        code: place(document.querySelector('article .deferred-section > .highlight')),
+        text: place(document.querySelector('article .deferred-section > p')),
+    };
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    return places;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "laptop"])
+def test_a_deferred_section_lays_out_as_the_rest_of_the_page(visit, viewport):
+    """docs/stylesheets/rendering.css mirrors Material's rules for the article's own blocks for the
+    blocks of a deferred section: text as wide as the headings, and on a phone, code that reaches
+    the screen's edges as everywhere else."""
+    page, watch = visit("topics/async-databases/", viewport=viewport)
+    places = page.evaluate(BLOCK_PLACES)
+    assert None not in places.values(), places
+    assert places["text"] == places["heading"], places
+    assert places["code"] == ([0, PHONE["width"]] if viewport is PHONE else places["heading"]), places
+    assert watch.problems == []

@@ -14,7 +14,13 @@ from scripts.built_site import built_pages, site_pages
 from scripts.check_links import check_site
 from scripts.check_links import main as check_links
 from scripts.dev import pinned_requirements
-from scripts.site_hooks import TESTED_PACKAGES, close_heading_gaps, link_repository_files, mark_code_blocks
+from scripts.site_hooks import (
+    TESTED_PACKAGES,
+    close_heading_gaps,
+    defer_sections,
+    link_repository_files,
+    mark_code_blocks,
+)
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
 from support.reading import (
@@ -254,6 +260,36 @@ def test_a_block_is_marked_by_its_lines_and_an_annotated_one_is_left_alone():
     assert '<code tabindex="0">' in mark_code_blocks(wide)
     annotated = block.format("y = 2  # (1)!")
     assert mark_code_blocks(annotated) == annotated
+
+
+def test_below_the_first_heading_all_but_tabs_and_annotations_is_deferred():
+    html = (
+        '<div class="admonition abstract"><p>In short</p></div>\n<h2 id="a">A</h2>\n<p>one</p>\n'
+        '<table><tr><td>x</td></tr></table>\n<div class="tabbed-set" data-tabs="1:2"><p>tabs</p></div>\n'
+        '<p>two</p>\n<div class="highlight"><pre><code># (1)!\n</code></pre></div>\n'
+        '<h3 id="b">B</h3>\n<p>three</p>\n<details><div class="tabbed-set"></div></details>\n'
+    )
+    deferred = '<div class="deferred-section">\n{}</div>\n'
+    assert defer_sections(html) == (
+        '<div class="admonition abstract"><p>In short</p></div>\n<h2 id="a">A</h2>\n'
+        + deferred.format("<p>one</p>\n<table><tr><td>x</td></tr></table>\n")
+        + '<div class="tabbed-set" data-tabs="1:2"><p>tabs</p></div>\n'
+        + deferred.format("<p>two</p>\n")
+        + '<div class="highlight"><pre><code># (1)!\n</code></pre></div>\n<h3 id="b">B</h3>\n'
+        + deferred.format("<p>three</p>\n")
+        + '<details><div class="tabbed-set"></div></details>\n'
+    )
+    nested = '<div class="doc"><h2 id="x">X</h2><p>api</p></div>\n<h2 id="y">Y</h2>\n<p>text</p>\n'
+    assert defer_sections(nested) == nested
+
+
+def test_deferred_sections_hold_no_tabs_no_annotations_and_no_heading(pages):
+    """What the browser may skip: never a tab set (Material reads its labels' innerText to link the tabs)."""
+    sections = [section for soup in pages.values() for section in soup.select("article .deferred-section")]
+    assert len(sections) > 50
+    for section in sections:
+        assert section.select(".tabbed-set, h1, h2, h3, .md-annotation") == [], section.get_text()[:80]
+        assert not re.search(r"(#|//)\s*\(\d+\)", section.get_text()), section.get_text()[:80]
 
 
 def test_the_page_starts_with_the_classes_materials_scripts_end_with(pages):

@@ -63,12 +63,33 @@ class Watch:
         self.problems.append(f"uncaught exception: {error}")
 
 
+# Draws everything the browser skips while it is off the screen (docs/stylesheets/rendering.css).
+# axe-core reads colours from what is drawn where an element sits, so on content not yet drawn it
+# reports contrast failures that are not there (dequelabs/axe-core#2768, open); a reader only ever
+# sees such content drawn, as it comes near the screen, and that is what axe checks. Content drawn
+# for the first time after a change of colour scheme fades to its colours (Material's transitions),
+# so axe waits for the fades to end.
+DRAW_EVERYTHING = """async () => {
+    const style = document.createElement('style');
+    style.id = 'draw-everything';
+    style.textContent = '.deferred-section, pre.deferred > code { content-visibility: visible !important }';
+    document.head.append(style);
+    document.body.getBoundingClientRect();  // draw it now, starting any fade
+    await Promise.allSettled(document.getAnimations().map(animation => animation.finished));
+}"""
+UNDO_DRAW_EVERYTHING = "() => document.getElementById('draw-everything').remove()"
+
+
 def serious_violations(page, rules: tuple[str, ...] = ()) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now (only `rules`, if given)."""
+    """axe-core's serious and critical findings on the page as drawn (only `rules`, if given)."""
     options = {"resultTypes": ["violations"]}  # the library's default: no list of what passed
     if rules:
         options["runOnly"] = {"type": "rule", "values": list(rules)}
-    response = Axe().run(page, options=options).response
+    page.evaluate(DRAW_EVERYTHING)
+    try:
+        response = Axe().run(page, options=options).response
+    finally:
+        page.evaluate(UNDO_DRAW_EVERYTHING)
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
@@ -193,7 +214,7 @@ def lighthouse_audits(address: str) -> dict[str, dict]:
     return {page: audit(address + page) for page in LIGHTHOUSE_PAGES}
 
 
-# What a reader sees on a phone and on a laptop (docs/javascripts/tables.js,
+# What a reader sees on a phone and on a laptop (scripts/site_hooks.py,
 # docs/stylesheets/tables.css, docs/stylesheets/side-by-side.css).
 COLUMN_CHARACTERS = 50  # the side-by-side view is offered only where each column holds this many
 
@@ -259,8 +280,11 @@ COLUMN_WIDTH_IN_CHARACTERS = """() => Math.min(
         return Math.floor(room / character);
     }))"""
 
-# The width of the page's running text: the first paragraph of its content.
-PROSE_WIDTH = "() => document.querySelector('article.md-content__inner > p').getBoundingClientRect().width"
+# The width of the page's running text: the first paragraph of its content, at the top or in a
+# section the browser draws when it comes near the screen (scripts/site_hooks.py).
+PROSE_WIDTH = """() => document.querySelector(
+    'article.md-content__inner > p, article.md-content__inner > .deferred-section > p'
+).getBoundingClientRect().width"""
 
 
 def side_by_side_problems(page) -> list[str]:
