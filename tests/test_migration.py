@@ -34,3 +34,14 @@ def test_the_shared_key_check_changes_on_both_sides_at_once(served):
         for path in ("/items/1", "/items"):
             assert client.get(path, headers={"X-API-Key": "example-key"}).status_code == 401, path
             assert client.get(path, headers={"X-API-Key": "rotated-key"}).status_code == 200, path
+
+
+def test_the_mounted_flask_app_runs_on_a2wsgis_ten_threads():
+    """migration.md: mounted with a2wsgi's defaults, the Flask side gets a pool of 10 threads of its
+    own (`workers=10`), fewer than a threaded WSGI server or Starlette's 40 may have given it."""
+    from a2wsgi import WSGIMiddleware
+    from starlette.routing import Mount
+
+    (mount,) = [route for route in HALFWAY.app.routes if isinstance(route, Mount)]
+    assert isinstance(mount.app, WSGIMiddleware)
+    assert mount.app.executor._max_workers == 10
