@@ -542,7 +542,7 @@ def test_quart_is_shown_beside_the_headline_but_never_paired_in_it():
 
 
 def test_what_the_pages_say_about_the_data_holds_in_it():
-    """The prose about the data (Benchmark, performance, databases and async pages) against the data.
+    """The prose about the data (Benchmark, performance, async databases and async pages) against the data.
 
     A new run that contradicts a sentence fails here, naming it, until the sentence is rewritten.
     """
