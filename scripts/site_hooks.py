@@ -11,7 +11,9 @@ the file does not exist, so a renamed test cannot leave a dead proof behind.
 Builders that do not run MkDocs hooks (Zensical) show the versions line no
 more, and the names as plain code.
 
-It marks comparison tables for phones (see `mark_table`), and it closes gaps
+It marks comparison tables for phones (see `mark_table`), code blocks and
+the runs of blocks between headings that the browser may skip until they come
+near the screen (`mark_code_blocks`, `defer_sections`), and it closes gaps
 in the heading levels of a page's HTML: the libraries'
 docstrings on the API reference pages have `## Example` headings, which
 mkdocstrings shifts below their object's heading (an h4 under an h2), and a
@@ -230,9 +232,9 @@ def mark_code_blocks(html: str) -> str:
 # Material restyles and measures the page several times as it starts, and the
 # tables and prose further down were much of that work on a phone. The
 # headings stay outside, where Material's table of contents measures them. So
-# do blocks with tab sets: Material finds the tab to switch to by its label's innerText,
-# which is empty while the browser skips it, so linked tabs would not follow
-# the reader's choice there. A block with code annotations stays outside too
+# do blocks with tab sets: Material finds the tab to switch to by its label's
+# innerText, which is empty while the browser skips it, so linked tabs would
+# not follow the reader's choice there. A block with code annotations stays outside too
 # (their tooltips may reach past a run, which the skipping would clip), and a
 # page whose headings are not all at the top (the API reference) is left as
 # it is.
@@ -240,6 +242,7 @@ HEADINGS = ("h2", "h3")
 
 
 def stays_drawn(block: Tag, html: str) -> bool:
+    """Whether a top-level block (its element, and its HTML) must never be skipped."""
     holds_tabs = "tabbed-set" in block.get("class", []) or block.select_one(".tabbed-set") is not None
     return holds_tabs or bool(ANNOTATION.search(TAG.sub("", html)))
 
