@@ -91,7 +91,63 @@ def close_heading_gaps(html: str) -> str:
 
 
 def on_page_content(html: str, page, config, **kwargs) -> str:
-    return defer_sections(mark_code_blocks(mark_tables(close_heading_gaps(html))))
+    return defer_sections(mark_code_blocks(mark_pairs(mark_tables(close_heading_gaps(html)))))
+
+
+def on_post_page(output: str, page, config, **kwargs) -> str:
+    return add_side_by_side_button(output)
+
+
+# "Side by side" (docs/stylesheets/side-by-side.css, docs/javascripts/side-by-side.js)
+# shows the two panels of each tab set labelled exactly FastAPI and Flask next
+# to each other. Both the pairs' class and the button are in the page as built:
+# added by the script as the page started, the button pushed a long title onto
+# a second line and everything under it down (layout shift), and each class
+# restyled its tab set.
+TAB_SET = re.compile(
+    r'<div class="tabbed-set tabbed-alternate"([^>]*)>((?:<input [^>]*>)*)'
+    r'<div class="tabbed-labels">((?:<label [^>]*>.*?</label>)*)</div>',
+    re.DOTALL,
+)
+PAIR_LABELS = ["FastAPI", "Flask"]
+SIDE_BY_SIDE_BUTTON = (
+    '<button type="button" class="side-by-side-toggle" aria-pressed="false"'
+    ' title="Show the FastAPI and the Flask code of each example next to each other">'
+    "Side by side</button>"
+)
+CONTENT_START = re.compile(
+    r'<article class="md-content__inner md-typeset">'
+    r'(?:\s*<a [^>]*class="md-content__button[^"]*"[^>]*>.*?</a>)*',
+    re.DOTALL,
+)
+
+
+def mark_pairs(html: str) -> str:
+    """Give each tab set labelled exactly FastAPI and Flask the class "side-by-side-pair"."""
+
+    def mark(match: re.Match) -> str:
+        labels = sorted(
+            unescape(TAG.sub("", label)).strip()
+            for label in re.findall(r"<label [^>]*>(.*?)</label>", match[3], re.DOTALL)
+        )
+        if labels != PAIR_LABELS:
+            return match[0]
+        return match[0].replace(
+            'class="tabbed-set tabbed-alternate"', 'class="tabbed-set tabbed-alternate side-by-side-pair"', 1
+        )
+
+    return TAB_SET.sub(mark, html)
+
+
+def add_side_by_side_button(output: str) -> str:
+    """A built page with a pair gets the toggle after Material's edit button (both float right, and
+    the edit button stays outermost); a page without one is left as it is."""
+    if 'class="tabbed-set tabbed-alternate side-by-side-pair"' not in output:
+        return output
+    start = CONTENT_START.search(output)
+    if start is None:
+        raise PluginError('side by side: the page has no <article class="md-content__inner md-typeset">')
+    return output[: start.end()] + SIDE_BY_SIDE_BUTTON + output[start.end() :]
 
 
 # Comparison tables a reader can use on a phone (docs/stylesheets/tables.css

@@ -22,10 +22,12 @@ from scripts.tools import CHROMIUM, CHROMIUM_FLAGS
 from support.browser import (
     BLOCKED_STORAGE,
     COLOUR_RULES,
+    RECORD_LAYOUT_SHIFTS,
     SCHEMES,
     Watch,
     add_other_tab_sets,
     is_pair,
+    layout_shifts,
     phone_problems,
     serious_violations,
     shown_as_tabs,
@@ -115,17 +117,21 @@ def path_name(path: str) -> str:
 
 
 def check_page(browser, address: str, path: str) -> list[str]:
-    """Everything wrong with one page: axe in the light scheme, then, switched with the toggle, in the
-    dark one; side by side on a laptop, where the page has pairs; the tables and the layout at phone
-    widths; and any console error or failed request on the way."""
-    context = browser.new_context(color_scheme="light")
+    """Everything wrong with one page: anything that moves as it starts on a laptop and on a phone;
+    axe in the light scheme, then, switched with the toggle, in the dark one; side by side on a
+    laptop, where the page has pairs; the tables and the layout at phone widths; and any console
+    error or failed request on the way."""
+    context = browser.new_context(color_scheme="light", viewport=WIDE)
     try:
         watch = Watch(origin=address)
         watch.attach(context)
         context.set_default_timeout(10_000)
+        context.add_init_script(RECORD_LAYOUT_SHIFTS)
         page = context.new_page()
         page.goto(address + path, wait_until="networkidle")
-        problems = [] if scheme(page) == SCHEMES["light"] else [f"loads in the {scheme(page)} scheme"]
+        problems = layout_shifts(page, "laptop")
+        if scheme(page) != SCHEMES["light"]:
+            problems.append(f"loads in the {scheme(page)} scheme")
         if is_prose(path_name(path)) and page.evaluate(FIRST_BLOCK_TITLE) != IN_SHORT:
             problems.append(f"the first thing under the title is not its {IN_SHORT!r}")
         problems += [f"light scheme: {finding}" for finding in serious_violations(page)]
@@ -138,6 +144,8 @@ def check_page(browser, address: str, path: str) -> list[str]:
             problems += side_by_side_problems(page)
             page.locator(".side-by-side-toggle").click()  # off again
         page.set_viewport_size(PHONE)
+        page.reload(wait_until="networkidle")
+        problems += layout_shifts(page, "phone")
         problems += phone_problems(page)
         page.set_viewport_size(NARROW_PHONE)
         page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -556,18 +564,21 @@ def test_searching_which_to_choose_finds_the_decision_guide_first(visit):
     assert watch.problems == []
 
 
-# Every deferred code block of the page, opened and scrolled to, as [lines, reserved px, rendered px]:
-# the height docs/stylesheets/rendering.css holds for it before it is rendered, and the one it has.
+# Every deferred code block far down the page, as [lines, held px, drawn px]: its height while the
+# browser skips it (three screens below, it is skipped), then once scrolled to and drawn.
 DEFERRED_HEIGHTS = """async () => {
+    const frames = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
     for (const details of document.querySelectorAll('article details')) details.open = true;
+    await frames();
+    const far = [...document.querySelectorAll('article pre.deferred > code')]
+        .filter(code => code.getClientRects().length)  // not the other tab of a pair
+        .filter(code => code.getBoundingClientRect().top > 3 * innerHeight)
+        .map(code => [code, code.offsetHeight]);
     const heights = [];
-    for (const code of document.querySelectorAll('article pre.deferred > code')) {
-        if (!code.getClientRects().length) continue;  // the other tab of a pair
-        const style = getComputedStyle(code);
-        const reserved = parseFloat(style.containIntrinsicBlockSize.split(' ').pop());
+    for (const [code, held] of far) {
         code.scrollIntoView();
-        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-        heights.push([style.getPropertyValue('--lines'), Math.round(reserved), code.offsetHeight]);
+        await frames();
+        heights.push([getComputedStyle(code).getPropertyValue('--lines'), held, code.offsetHeight]);
     }
     return heights;
 }"""
@@ -581,7 +592,7 @@ def test_a_code_block_holds_its_place_before_it_is_drawn(visit, viewport, path):
     page, watch = visit(path, viewport=viewport)
     heights = page.evaluate(DEFERRED_HEIGHTS)
     assert len(heights) > 5
-    assert [h for h in heights if abs(h[1] - h[2]) > 2] == [], "[lines, reserved px, rendered px]"
+    assert [h for h in heights if abs(h[1] - h[2]) > 2] == [], "[lines, held px, drawn px]"
     assert watch.problems == []
 
 

@@ -15,11 +15,14 @@ from scripts.check_links import check_site
 from scripts.check_links import main as check_links
 from scripts.dev import pinned_requirements
 from scripts.site_hooks import (
+    SIDE_BY_SIDE_BUTTON,
     TESTED_PACKAGES,
+    add_side_by_side_button,
     close_heading_gaps,
     defer_sections,
     link_repository_files,
     mark_code_blocks,
+    mark_pairs,
 )
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
@@ -300,6 +303,68 @@ def test_the_page_starts_with_the_classes_materials_scripts_end_with(pages):
     for name, soup in pages.items():
         head_scripts = [script.string or "" for script in soup.head.find_all("script")]
         assert 'document.documentElement.className = "js js-focus-visible"' in head_scripts, name
+
+
+def test_the_first_frame_waits_for_the_sections_on_the_first_screen(pages):
+    """overrides/main.html marks the sections that start on the first screen before Chrome paints:
+    the head holds the first frame until the element after that script is parsed.
+
+    tests/test_browser.py checks, on every page, that nothing moves as it starts.
+    """
+    for name, soup in pages.items():
+        expect = soup.head.select_one('link[rel="expect"][blocking="render"]')
+        assert expect is not None, name
+        target = soup.find(id=expect["href"].removeprefix("#"))
+        assert target is not None, name
+        script = target.find_previous_sibling()
+        assert script.name == "script" and "first-screen" in script.string, name
+        assert script.find_previous_sibling(class_="md-content") is not None, name
+
+
+def tab_set(*labels: str) -> str:
+    """A tab set in pymdownx.tabbed's markup (alternate style), one panel per label."""
+    return (
+        f'<div class="tabbed-set tabbed-alternate" data-tabs="1:{len(labels)}">'
+        + "".join(f'<input id="__tabbed_1_{i}" name="__tabbed_1" type="radio" />' for i in range(len(labels)))
+        + '<div class="tabbed-labels">'
+        + "".join(f'<label for="__tabbed_1_{i}">{label}</label>' for i, label in enumerate(labels))
+        + '</div>\n<div class="tabbed-content"></div></div>'
+    )
+
+
+def test_only_a_fastapi_flask_tab_set_is_a_pair():
+    pair = tab_set("FastAPI", "Flask")
+    assert mark_pairs(pair) == pair.replace("tabbed-alternate", "tabbed-alternate side-by-side-pair")
+    assert "side-by-side-pair" in mark_pairs(tab_set("Flask", "FastAPI"))
+    for others in [tab_set("Linux", "macOS"), tab_set("FastAPI", "Flask", "Quart"), tab_set("FastAPI")]:
+        assert mark_pairs(others) == others
+
+
+def test_a_page_with_a_pair_gets_the_button_after_the_edit_button():
+    article = (
+        '<article class="md-content__inner md-typeset">\n  <a href="e" class="md-content__button md-icon">'
+    )
+    page = article + "<svg></svg>\n</a>\n<h1>T</h1>{}</article>"
+    with_pair = page.format(mark_pairs(tab_set("FastAPI", "Flask")))
+    assert add_side_by_side_button(with_pair) == with_pair.replace("</a>", "</a>" + SIDE_BY_SIDE_BUTTON, 1)
+    without = page.format(tab_set("Linux", "macOS"))
+    assert add_side_by_side_button(without) == without
+
+
+def test_built_pages_have_the_button_exactly_where_they_have_pairs(pages):
+    with_button = 0
+    for name, soup in pages.items():
+        pairs = [
+            tabs
+            for tabs in soup.select("article .tabbed-set")
+            if sorted(label.get_text(strip=True) for label in tabs.select(":scope > .tabbed-labels > label"))
+            == ["FastAPI", "Flask"]
+        ]
+        assert all("side-by-side-pair" in tabs["class"] for tabs in pairs), name
+        assert len(soup.select("article .side-by-side-pair")) == len(pairs), name
+        assert len(soup.select("article > button.side-by-side-toggle")) == (1 if pairs else 0), name
+        with_button += bool(pairs)
+    assert with_button > 20
 
 
 def test_reference_entries_render(pages):

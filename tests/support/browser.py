@@ -80,6 +80,28 @@ DRAW_EVERYTHING = """async () => {
 UNDO_DRAW_EVERYTHING = "() => document.getElementById('draw-everything').remove()"
 
 
+# Every layout shift since the page started, from Chrome's Layout Instability API: run as an init
+# script, before the page's own, and with `buffered` it also gets the shifts of the first frames.
+# Each is what moved that a reader could see: a section drawn a frame late, a title pushed onto a
+# second line by a button added after it.
+RECORD_LAYOUT_SHIFTS = """
+window.layoutShifts = [];
+new PerformanceObserver(list => {
+    for (const shift of list.getEntries()) {
+        const moved = shift.sources.map(({node}) => node && node.nodeType === Node.ELEMENT_NODE
+            ? `${node.tagName.toLowerCase()}.${node.className}` : 'text');
+        const when = `${Math.round(shift.startTime)} ms`;
+        window.layoutShifts.push(`${shift.value.toFixed(4)} at ${when}: ${moved.join(', ')}`);
+    }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+def layout_shifts(page, screen: str) -> list[str]:
+    """What moved on the page, as a reader with this screen saw it start (RECORD_LAYOUT_SHIFTS)."""
+    return [f"moves as it starts on a {screen}: {shift}" for shift in page.evaluate("window.layoutShifts")]
+
+
 def serious_violations(page, rules: tuple[str, ...] = ()) -> list[str]:
     """axe-core's serious and critical findings on the page as drawn (only `rules`, if given)."""
     options = {"resultTypes": ["violations"]}  # the library's default: no list of what passed
