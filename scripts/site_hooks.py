@@ -13,7 +13,8 @@ more, and the names as plain code.
 
 It marks comparison tables for phones (see `mark_table`), code blocks and
 the runs of blocks between headings that the browser may skip until they come
-near the screen (`mark_code_blocks`, `defer_sections`), and it closes gaps
+near the screen (`mark_code_blocks`, `defer_sections`), and the FastAPI/Flask
+tab pairs with their side-by-side button (`mark_pairs`), and it closes gaps
 in the heading levels of a page's HTML: the libraries'
 docstrings on the API reference pages have `## Example` headings, which
 mkdocstrings shifts below their object's heading (an h4 under an h2), and a
