@@ -39,6 +39,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import best_match
 
+from scripts.benchmark.processes import ProcessSample, process_group
 from scripts.local_servers import running_servers
 from scripts.paths import DOCS, ROOT
 from scripts.server_commands import BENCHMARKED, ServerCommand
@@ -319,36 +320,6 @@ def filled_database(folder: Path) -> Path:
 
 
 # ---------------------------------------------------------------- memory
-
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-@dataclass(frozen=True)
-class ProcessSample:
-    rss_kib: int  # resident set size
-    cpu_ticks: int  # user and system time so far, in clock ticks
-
-
-def process_group(group: int) -> dict[int, ProcessSample]:
-    """Every process of one server: local_servers starts each server as the leader of its own group.
-
-    Its workers (gunicorn's, granian's, Hypercorn's spawned ones) and helpers
-    such as multiprocessing's resource tracker stay in the group.
-    """
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # gone since the listing
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "; the name may hold spaces
-        if int(fields[2]) == group:
-            found[int(entry.name)] = ProcessSample(
-                rss_kib=int(fields[21]) * PAGE_KIB, cpu_ticks=int(fields[11]) + int(fields[12])
-            )
-    return found
 
 
 def memory_entry(

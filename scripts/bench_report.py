@@ -605,6 +605,44 @@ def memory_lines(data: dict) -> list[str]:
     return lines
 
 
+def waiting_lines(data: dict) -> list[str]:
+    """What holding many waiting requests cost each server (scripts/benchmark/waiting.py), if measured.
+
+    Not yet a section of the report: the committed data holds no full run of it, and the Benchmark
+    page will show it with one (issue 21); the quick run's test renders it meanwhile.
+    """
+    waiting = data.get("waiting")
+    if not waiting:
+        return ["The waiting-requests workload was not measured in this run."]
+    counts = sorted({point["connections"] for point in waiting["points"]})
+    lines = [
+        f"Each server, one worker on the same core, was sent {' and then '.join(f'{c:,}' for c in counts)} "
+        f"requests at once, each answered after {waiting['wait_seconds']:g} s ({waiting['endpoint']}); "
+        f"medians of {plural(waiting['repetitions'], 'reading')}. *Held*: the requests it was serving at "
+        "once, the rest waited in its queue or were refused. Memory and threads are all its processes', "
+        "read while it held them, less its own idle.",
+        "",
+        "| Server | "
+        + " | ".join(f"Held of {c:,}" for c in counts)
+        + " | KiB per waiting request | Threads per waiting request | Waiting requests in 1 GiB"
+        + " | What caps it |",
+        "|---|" + "--:|" * (len(counts) + 3) + "---|",
+    ]
+    for server, about in waiting["servers"].items():
+        points = {p["connections"]: p for p in waiting["points"] if p["server"] == server}
+        most = max(points.values(), key=lambda p: p["held"])
+        threads = most["added_threads"] / most["held"] if most["held"] else None
+        cells = [
+            *(f"{points[c]['held']:,}" if c in points else "" for c in counts),
+            f"{most['kib_per_request']:,.1f}" if most["kib_per_request"] is not None else "",
+            f"{threads:.2f}" if threads is not None else "",
+            f"{most['requests_per_gib']:,}" if most["requests_per_gib"] is not None else "",
+            about["limit"],
+        ]
+        lines.append(f"| {FRAMEWORK[about['framework']]}, {server} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def section(name: str, lines: list[str]) -> list[str]:
     """Lines the page includes on their own: a pymdownx.snippets section, `--8<-- "file.md:name"`."""
     return [f"<!-- --8<-- [start:{name}] -->", *lines, f"<!-- --8<-- [end:{name}] -->"]

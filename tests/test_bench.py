@@ -23,6 +23,8 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from scripts import bench, bench_report
+from scripts.benchmark import waiting
+from scripts.benchmark.processes import ProcessSample, process_group
 from support.paths import DOCS, ROOT
 from support.processes import processes_with
 
@@ -495,7 +497,10 @@ def test_the_page_opens_with_the_answer_and_includes_every_part_of_the_report():
 
 def test_the_workers_are_the_processes_that_served_the_sweep():
     """A master, an arbiter or a resource tracker spends little CPU time on the sweep: never a worker."""
-    sample = bench.ProcessSample
+
+    def sample(rss_kib: int, cpu_ticks: int) -> ProcessSample:
+        return ProcessSample(rss_kib, cpu_ticks, threads=1)
+
     idle = {1: sample(26_000, 50), 2: sample(12_000, 3), 3: sample(30_000, 100), 4: sample(30_000, 90)}
     loaded = {1: sample(26_500, 60), 2: sample(12_000, 3), 3: sample(34_000, 900), 4: sample(36_000, 700)}
     entry = bench.memory_entry(bench.SERVERS[0], idle, loaded)
@@ -506,18 +511,20 @@ def test_the_workers_are_the_processes_that_served_the_sweep():
         bench.memory_entry(bench.SERVERS[0], idle, idle)
 
 
-def test_the_memory_of_a_running_process_group_is_read_from_proc():
+def test_the_memory_and_threads_of_a_running_process_group_are_read_from_proc():
+    two_threads = "import threading, time; threading.Thread(target=time.sleep, args=(30,)).start()"
     child = subprocess.Popen(
-        [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"],
+        [sys.executable, "-c", f"{two_threads}; print('ready', flush=True); time.sleep(30)"],
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
     try:
         assert child.stdout.readline() == "ready\n"  # Python is running, not the fork before it
-        found = bench.process_group(child.pid)
+        found = process_group(child.pid)
         assert list(found) == [child.pid]
         assert found[child.pid].rss_kib > 1024
+        assert found[child.pid].threads == 2
     finally:
         child.kill()
         child.communicate()
@@ -596,3 +603,94 @@ def test_what_the_pages_say_about_the_data_holds_in_it():
     assert all(memory[sync][when] < memory[uvicorn][when] for when in ("idle", "loaded"))
     growth = {server: rss["loaded"] - rss["idle"] for server, rss in memory.items()}
     assert max(growth, key=growth.get) == "granian WSGI, 1 worker", growth
+
+
+# ---------------------------------------------------------------- what a waiting request costs
+
+
+def run_waiting(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.benchmark.waiting", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+def test_waiting_requests_quick_run_adds_its_results_and_keeps_the_rest(tmp_path):
+    output = tmp_path / "benchmark.json"
+    shutil.copy(DATA / "benchmark.json", output)
+    before = json.loads(output.read_text())
+    result = run_waiting("--quick", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(output.read_text())
+    bench.check(data)
+    assert {key: value for key, value in data.items() if key != "waiting"} == {
+        key: value for key, value in before.items() if key != "waiting"
+    }
+    points = {point["server"]: point for point in data["waiting"]["points"]}
+    assert list(points) == [holder.server.name for holder in waiting.HOLDERS]
+    for point in points.values():
+        assert point["held"] == point["connections"] == 50, point
+        assert point["added_rss_kib"] > 0 and point["requests_per_gib"] > 0, point
+    # On an event loop or greenlets a waiting request takes no thread; under gthread it takes one.
+    assert points["uvicorn, 1 worker"]["added_threads"] < 5
+    assert points["gunicorn gevent, 1 worker"]["added_threads"] < 5
+    assert (
+        points["gunicorn gthread, 1 worker x 128 threads"]["added_threads"] >= 0.9 * 50
+    )  # its idle threads serve a few
+    assert "| FastAPI, uvicorn, 1 worker | 50 |" in "\n".join(bench_report.waiting_lines(data))
+    assert processes_with("BENCH_RUN=waiting-") == []
+
+
+def test_a_request_answered_a_wait_late_was_queued_not_held():
+    assert waiting.held([8.1, 9.5, 11.9, 12.1, 16.2], wait=8) == 3
+
+
+def test_a_waiting_point_is_the_median_reading_and_the_memory_each_request_added():
+    def reading(held: int, idle_kib: int, holding_kib: int, threads: int) -> dict:
+        return {
+            "held": held,
+            "sent_in_time": 1000,
+            "sent_after_seconds": 0.5,
+            "failures": {},
+            "idle": {"rss_kib": idle_kib, "threads": 3},
+            "holding": {"rss_kib": holding_kib, "threads": 3 + threads},
+        }
+
+    readings = [
+        reading(1000, 40_000, 90_000, 0),
+        reading(1000, 41_000, 91_000, 1),
+        reading(990, 40_000, 99_000, 0),
+    ]
+    assert waiting.summary(readings) == {
+        "held": 1000,
+        "idle_rss_kib": 40_000,
+        "added_rss_kib": 50_000,
+        "added_threads": 0,
+        "kib_per_request": 50.0,
+        "requests_per_gib": 20_971,
+    }
+    nothing_held = waiting.summary([reading(0, 40_000, 40_000, 0)])
+    assert nothing_held["kib_per_request"] is None and nothing_held["requests_per_gib"] is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["http://127.0.0.1:1/", "many", "5"],
+        ["http://127.0.0.1:1/", "0", "5"],
+        ["http://example.org:80/", "5", "5"],
+    ],
+)
+def test_the_hold_client_refuses_bad_arguments_and_other_hosts(args):
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.benchmark.hold_client", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr and "Traceback" not in result.stderr
