@@ -23,10 +23,16 @@ import pytest
 
 from support.site import build_copy_with_zensical, read_pages, tab_sets
 
-# What only MkDocs adds: the hook's versions line and its words for tables (the line above a
-# table saying a folded column's one value, the "server error" beside a 5xx), the git date
-# plugin's aside.
-MKDOCS_ONLY = ["p.tested-versions", "p.table-constant", "span.server-error-flag", "aside.md-source-file"]
+# What only MkDocs adds: the hook's versions line, its words for tables (the line above a
+# table saying a folded column's one value, the "server error" beside a 5xx) and its side-by-side
+# button (so Zensical offers no side by side), and the git date plugin's aside.
+MKDOCS_ONLY = [
+    "p.tested-versions",
+    "p.table-constant",
+    "span.server-error-flag",
+    "button.side-by-side-toggle",
+    "aside.md-source-file",
+]
 
 
 @pytest.fixture(scope="module")
