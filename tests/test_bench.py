@@ -37,15 +37,20 @@ def wrk(require_tools):
     require_tools("wrk")
 
 
-def run_bench(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_module(module: str, *args: str, env: dict | None = None, timeout: float = 120):
+    """`python -m module args` from the project's root, its output captured."""
     return subprocess.run(
-        [sys.executable, "-m", "scripts.bench", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         env=env,
         cwd=ROOT,
     )
+
+
+def run_bench(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return run_module("scripts.bench", *args, env=env, timeout=timeout)
 
 
 def test_quick_run_end_to_end(wrk, tmp_path):
@@ -608,21 +613,11 @@ def test_what_the_pages_say_about_the_data_holds_in_it():
 # ---------------------------------------------------------------- what a waiting request costs
 
 
-def run_waiting(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "scripts.benchmark.waiting", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-    )
-
-
 def test_waiting_requests_quick_run_adds_its_results_and_keeps_the_rest(tmp_path):
     output = tmp_path / "benchmark.json"
     shutil.copy(DATA / "benchmark.json", output)
     before = json.loads(output.read_text())
-    result = run_waiting("--quick", "--output", str(output))
+    result = run_module("scripts.benchmark.waiting", "--quick", "--output", str(output), timeout=180)
     assert result.returncode == 0, result.stderr
     data = json.loads(output.read_text())
     bench.check(data)

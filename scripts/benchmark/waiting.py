@@ -137,14 +137,14 @@ def hold(url: str, connections: int, wait: float, cores: str, group: int) -> dic
 
 def summary(readings: list[dict]) -> dict:
     """The median reading, and what one held request costs: the memory and threads it adds."""
-    held = statistics.median(r["held"] for r in readings)
+    held_at_once = statistics.median(r["held"] for r in readings)
     added = {
         key: statistics.median(r["holding"][key] - r["idle"][key] for r in readings)
         for key in ("rss_kib", "threads")
     }
-    per_request = added["rss_kib"] / held if held else None
+    per_request = added["rss_kib"] / held_at_once if held_at_once else None
     return {
-        "held": round(held),
+        "held": round(held_at_once),
         "idle_rss_kib": round(statistics.median(r["idle"]["rss_kib"] for r in readings)),
         "added_rss_kib": round(added["rss_kib"]),
         "added_threads": round(added["threads"]),
