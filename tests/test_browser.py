@@ -35,6 +35,7 @@ from support.browser import (
     side_by_side_problems,
     tab_choices,
     tab_panels,
+    title_problems,
 )
 from support.paths import SNIPPETS
 from support.reading import IN_SHORT, is_prose
@@ -129,7 +130,7 @@ def check_page(browser, address: str, path: str) -> list[str]:
         context.add_init_script(RECORD_LAYOUT_SHIFTS)
         page = context.new_page()
         page.goto(address + path, wait_until="networkidle")
-        problems = layout_shifts(page, "laptop")
+        problems = layout_shifts(page, "laptop") + title_problems(page, "laptop")
         if scheme(page) != SCHEMES["light"]:
             problems.append(f"loads in the {scheme(page)} scheme")
         if is_prose(path_name(path)) and page.evaluate(FIRST_BLOCK_TITLE) != IN_SHORT:
@@ -145,7 +146,7 @@ def check_page(browser, address: str, path: str) -> list[str]:
             page.locator(".side-by-side-toggle").click()  # off again
         page.set_viewport_size(PHONE)
         page.reload(wait_until="networkidle")
-        problems += layout_shifts(page, "phone")
+        problems += layout_shifts(page, "phone") + title_problems(page, "phone")
         problems += phone_problems(page)
         page.set_viewport_size(NARROW_PHONE)
         page_width, screen_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")

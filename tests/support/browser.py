@@ -102,6 +102,22 @@ def layout_shifts(page, screen: str) -> list[str]:
     return [f"moves as it starts on a {screen}: {shift}" for shift in page.evaluate("window.layoutShifts")]
 
 
+# How far the page's title reaches below its own words, in px: more than a few means an empty line,
+# such as the hidden permalink wrapped under a long title beside the floated buttons.
+TITLE_EMPTY_LINE_PX = """() => {
+    const title = document.querySelector('article h1');
+    const words = document.createRange();
+    words.selectNodeContents(title.firstChild);
+    return title.getBoundingClientRect().bottom - words.getBoundingClientRect().bottom;
+}"""
+
+
+def title_problems(page, screen: str) -> list[str]:
+    """An empty line under the title on this screen (TITLE_EMPTY_LINE_PX)."""
+    below = page.evaluate(TITLE_EMPTY_LINE_PX)
+    return [f"the title has an empty line under it on a {screen} ({below:.0f} px)"] if below > 4 else []
+
+
 def serious_violations(page, rules: tuple[str, ...] = ()) -> list[str]:
     """axe-core's serious and critical findings on the page as drawn (only `rules`, if given)."""
     options = {"resultTypes": ["violations"]}  # the library's default: no list of what passed
