@@ -13,17 +13,17 @@ committed ones differ.
 """
 
 import argparse
+import enum
 import json
 import re
 import sys
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from scripts.bench import DATA_FILE, HEADLINE, WORKLOADS, check, cpu_count
+from scripts.benchmark.charts import throughput_chart
 
 REPORT = "benchmark-report.md"
-COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#7d3c98", "#b9770e", "#17202a"]
 FRAMEWORK = {"fastapi": "FastAPI", "flask": "Flask", "quart": "Quart"}
 # The headline compares these two; Quart, the async Flask, is shown beside them where it was measured.
 COMPARED = ("fastapi", "flask")
@@ -111,74 +111,34 @@ def io_limit_lines(data: dict) -> list[str]:
 
 
 def chart(data: dict, workload: str, limit_per_connection: float | None) -> str:
-    """An SVG line chart of throughput against concurrency, one line per server."""
-    table = points(data, workload)
-    levels = sorted({c for by_level in table.values() for c in by_level})
-    peak = max(s["requests_per_second"] for by_level in table.values() for s in by_level.values())
-    if limit_per_connection:
-        peak = max(peak, min(levels[-1] * limit_per_connection, peak * 1.5))
-    width, height, left, right, top, bottom = 860, 420, 70, 330, 30, 50
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def x(index: int) -> float:
-        return left + plot_w * index / max(len(levels) - 1, 1)
-
-    def y(value: float) -> float:
-        return top + plot_h * (1 - min(value, peak) / peak)
-
-    title = f"{data['workloads'][workload]}: requests per second by concurrent connections"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        'role="img" aria-labelledby="t">',
-        f'<title id="t">{escape(title)}</title>',
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>',
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>',
+    """The workload's chart (scripts/benchmark/charts.py): one line per server, in the data's order."""
+    series = [
+        (
+            label(data, server),
+            data["servers"][server]["framework"],
+            server,
+            {c: summary["requests_per_second"] for c, summary in by_level.items()},
+        )
+        for server, by_level in points(data, workload).items()
     ]
-    for step in range(5):
-        value = peak * step / 4
-        parts.append(
-            f'<text x="{left - 8}" y="{y(value) + 4:.1f}" font-size="12" text-anchor="end" '
-            f'font-family="sans-serif" fill="#333">{rate(value)}</text>'
-        )
-    for index, c in enumerate(levels):
-        parts.append(
-            f'<text x="{x(index):.1f}" y="{top + plot_h + 18}" font-size="12" text-anchor="middle" '
-            f'font-family="sans-serif" fill="#333">{c}</text>'
-        )
-    parts.append(
-        f'<text x="{left + plot_w / 2}" y="{height - 10}" font-size="13" text-anchor="middle" '
-        f'font-family="sans-serif" fill="#333">concurrent connections</text>'
-    )
-    series = list(table.items())
-    if limit_per_connection:
-        limit = " ".join(f"{x(i):.1f},{y(c * limit_per_connection):.1f}" for i, c in enumerate(levels))
-        series_label = "theoretical limit (connections / wait)"
-        parts.append(
-            f'<polyline points="{limit}" fill="none" stroke="#777" stroke-dasharray="6 4" stroke-width="2"/>'
-        )
-        parts.append(_legend(len(series), series_label, "#777", left + plot_w + 15, top, dashed=True))
-    for number, (server, by_level) in enumerate(series):
-        color = COLORS[number % len(COLORS)]
-        coords = " ".join(
-            f"{x(i):.1f},{y(by_level[c]['requests_per_second']):.1f}"
-            for i, c in enumerate(levels)
-            if c in by_level
-        )
-        parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2.5"/>')
-        parts.append(_legend(number, label(data, server), color, left + plot_w + 15, top))
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    return throughput_chart(data["workloads"][workload], series, limit_per_connection)
 
 
-def _legend(row: int, text: str, color: str, x: float, top: float, dashed: bool = False) -> str:
-    y = top + 10 + row * 22
-    dash = ' stroke-dasharray="6 4"' if dashed else ""
-    return (
-        f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{color}" stroke-width="2.5"{dash}/>'
-        f'<text x="{x + 30}" y="{y + 4}" font-size="11" font-family="sans-serif" fill="#333">'
-        f"{escape(text)}</text>"
-    )
+def caption(data: dict, workload: str) -> str:
+    """What the chart shows, in one sentence from the data: each framework's best at the headline."""
+    best = next((p for p in pairings(data)[0] if p.workload == workload and p.kind == BEST), None)
+    finding = f" At {HEADLINE} connections, best against best: {outcome(data, best)}." if best else ""
+    return f"Requests per second by concurrent connections, one line per server.{finding}"
+
+
+def figure(data: dict, workload: str, alt: str) -> list[str]:
+    """The chart of `workload` with its caption, as Material shows an image with a caption."""
+    return [
+        '<figure class="benchmark-chart" markdown="span">',
+        f"  ![{alt}](data/{workload}.svg)",
+        f"  <figcaption>{caption(data, workload)}</figcaption>",
+        "</figure>",
+    ]
 
 
 def remeasured_lines(data: dict) -> list[str]:
@@ -322,29 +282,47 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+class NoRatio(enum.Enum):
+    """Why a pairing gets no ratio; each value is how the page says it."""
+
+    NOT_MEASURED = "not measured in this configuration"
+    SOCKET_ERRORS = "socket errors or timeouts: the req/s counts only what completed"
+    ERRORS_ON_ONE_SIDE = "only one of them answered with errors"
+    NOTHING_COMPLETED = "one of them completed no request"
+    TIE = "tie: their repetitions' ranges overlap"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Which framework was faster and by how much, or why no ratio is given (`faster` is then None)."""
 
     faster: str | None
     ratio: float | None
-    reason: str = ""  # why there is no ratio
+    no_ratio: NoRatio | None = None
+    missing: tuple[str, ...] = ()  # the frameworks not measured, for NOT_MEASURED
+
+    @property
+    def reason(self) -> str:
+        """Why there is no ratio, in words ("" where there is one)."""
+        if self.no_ratio is NoRatio.NOT_MEASURED:
+            return f"{' and '.join(FRAMEWORK[f] for f in self.missing)} {self.no_ratio.value}"
+        return self.no_ratio.value if self.no_ratio else ""
 
 
 def verdict(pairing: Pairing) -> Verdict:
     """A ratio only where it means something: both measured, neither failing, and their ranges apart."""
     fastapi, flask = pairing.fastapi, pairing.flask
     if fastapi is None or flask is None:
-        missing = [FRAMEWORK[f] for f, m in (("fastapi", fastapi), ("flask", flask)) if m is None]
-        return Verdict(None, None, f"{' and '.join(missing)} not measured in this configuration")
+        missing = tuple(f for f, m in (("fastapi", fastapi), ("flask", flask)) if m is None)
+        return Verdict(None, None, NoRatio.NOT_MEASURED, missing)
     if fastapi.errors or flask.errors:
-        return Verdict(None, None, "socket errors or timeouts: the req/s counts only what completed")
+        return Verdict(None, None, NoRatio.SOCKET_ERRORS)
     if bool(fastapi.non_2xx) != bool(flask.non_2xx):
-        return Verdict(None, None, "only one of them answered with errors")
+        return Verdict(None, None, NoRatio.ERRORS_ON_ONE_SIDE)
     if min(fastapi.requests_per_second, flask.requests_per_second) <= 0:
-        return Verdict(None, None, "one of them completed no request")
+        return Verdict(None, None, NoRatio.NOTHING_COMPLETED)
     if max(fastapi.low, flask.low) <= min(fastapi.high, flask.high):
-        return Verdict(None, None, "tie: their repetitions' ranges overlap")
+        return Verdict(None, None, NoRatio.TIE)
     if fastapi.requests_per_second > flask.requests_per_second:
         return Verdict("fastapi", fastapi.requests_per_second / flask.requests_per_second)
     return Verdict("flask", flask.requests_per_second / fastapi.requests_per_second)
@@ -463,7 +441,7 @@ def outcome(data: dict, pairing: Pairing) -> str:
     figures = (
         f"{rate(pairing.fastapi.requests_per_second)} and {rate(pairing.flask.requests_per_second)} req/s"
     )
-    if found.reason.startswith("tie"):
+    if found.no_ratio is NoRatio.TIE:
         shares = [limit_share(data, pairing.workload, m) for m in both.values()]
         if None in shares:
             return f"{pair} tie, {figures}"
@@ -606,11 +584,7 @@ def memory_lines(data: dict) -> list[str]:
 
 
 def waiting_lines(data: dict) -> list[str]:
-    """What holding many waiting requests cost each server (scripts/benchmark/waiting.py), if measured.
-
-    Not yet a section of the report: the committed data holds no full run of it, and the Benchmark
-    page will show it with one (issue 21); the quick run's test renders it meanwhile.
-    """
+    """What holding many waiting requests cost each server (scripts/benchmark/waiting.py), if measured."""
     waiting = data.get("waiting")
     if not waiting:
         return ["The waiting-requests workload was not measured in this run."]
@@ -640,7 +614,12 @@ def waiting_lines(data: dict) -> list[str]:
             about["limit"],
         ]
         lines.append(f"| {FRAMEWORK[about['framework']]}, {server} | " + " | ".join(cells) + " |")
-    return lines
+    commands = [
+        "| Server | Command line (`{module}` is the streaming example's module) |",
+        "|---|---|",
+        *(f"| {server} | `{about['command']}` |" for server, about in waiting["servers"].items()),
+    ]
+    return [*lines, "", *folded("Command lines", commands)]
 
 
 def section(name: str, lines: list[str]) -> list[str]:
@@ -678,7 +657,7 @@ def report(data: dict) -> dict[str, str]:
                 "",
                 "### JSON hello endpoint",
                 "",
-                "![Hello endpoint throughput by concurrency](data/hello.svg)",
+                *figure(data, "hello", "Hello endpoint throughput by concurrency"),
                 "",
                 *folded(
                     EVERY_POINT,
@@ -692,7 +671,7 @@ def report(data: dict) -> dict[str, str]:
                 "",
                 f"### I/O wait of {wait_ms:.0f} ms",
                 "",
-                "![I/O wait throughput by concurrency, with the theoretical limit](data/io_wait.svg)",
+                *figure(data, "io_wait", "I/O wait throughput by concurrency, with the theoretical limit"),
                 "",
                 *folded(EVERY_POINT, throughput_table(data, "io_wait")),
                 *quart_lines(data),
@@ -728,6 +707,8 @@ def report(data: dict) -> dict[str, str]:
         "",
         *section("memory", memory_lines(data)),
         "",
+        *section("waiting", waiting_lines(data)),
+        "",
         *section(
             "method",
             [
@@ -741,16 +722,21 @@ def report(data: dict) -> dict[str, str]:
                 f"Each point: {settings['warmup_seconds']} s of warm-up, then {settings['repetitions']} "
                 f"runs of {settings['duration_seconds']} s each; data generated {data['generated']}.",
                 "",
-                "| Package | Version |",
-                "|---|---|",
-                *(f"| {name} | {number} |" for name, number in m["packages"].items()),
-                "",
-                "| Server | Command line (`{module}` is the example's module) |",
-                "|---|---|",
-                *(
-                    f"| {name} | `{server['command']}` |"
-                    for name, server in data["servers"].items()
-                    if server["command"]
+                *folded(
+                    "Package versions and command lines",
+                    [
+                        "| Package | Version |",
+                        "|---|---|",
+                        *(f"| {name} | {number} |" for name, number in m["packages"].items()),
+                        "",
+                        "| Server | Command line (`{module}` is the example's module) |",
+                        "|---|---|",
+                        *(
+                            f"| {name} | `{server['command']}` |"
+                            for name, server in data["servers"].items()
+                            if server["command"]
+                        ),
+                    ],
                 ),
             ],
         ),

@@ -99,11 +99,24 @@ def quiet(server: ServerCommand, name: str) -> ServerCommand:
     return server.with_options(name, *QUIET_OPTIONS.get(server.program, ()))
 
 
+def configured(base: ServerCommand, name: str, *options: str) -> ServerCommand:
+    """`base` as the benchmark runs it (`quiet`) under `name`, with `options` added."""
+    return quiet(base, name).with_options(name, *options)
+
+
+def gunicorn_threads(threads: int) -> ServerCommand:
+    """Gunicorn's gthread worker, one process with `threads` threads, as the benchmark runs it."""
+    return configured(GUNICORN, f"gunicorn gthread, 1 worker x {threads} threads", "--threads", str(threads))
+
+
+GUNICORN_GEVENT = configured(GUNICORN, "gunicorn gevent, 1 worker", "--worker-class", "gevent")
+
 BENCHMARKED = (
     quiet(UVICORN, "uvicorn, 1 worker"),
     quiet(GRANIAN_ASGI, "granian ASGI, 1 worker"),
     quiet(GUNICORN, "gunicorn sync, 1 worker"),
     quiet(GUNICORN_GTHREAD, "gunicorn gthread, 1 worker x 8 threads"),
+    # granian runs WSGI views on 512 blocking threads unless told otherwise (--blocking-threads).
     quiet(GRANIAN_WSGI, "granian WSGI, 1 worker"),
     quiet(HYPERCORN, "hypercorn, 1 worker"),
     # Quart under FastAPI's server too, to tell Quart's cost from Hypercorn's. A server's name is its

@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from scripts import bench, bench_report
-from scripts.benchmark import waiting
+from scripts.benchmark import charts, waiting
 from scripts.benchmark.processes import ProcessSample, process_group
 from support.paths import DOCS, ROOT
 from support.processes import processes_with
@@ -90,8 +90,7 @@ def test_quick_run_end_to_end(wrk, tmp_path):
     assert [line for line in memory if line.startswith("| Quart, hypercorn, 1 worker |")], memory
     for name, content in report.items():
         if name.endswith(".svg"):
-            svg = ElementTree.fromstring(content)
-            assert svg.findall("{http://www.w3.org/2000/svg}polyline")
+            assert_a_readable_chart(content, levels=[10])
     # The servers the run started are gone.
     assert processes_with(f"BENCH_RUN=bench-{process.pid}") == []
 
@@ -172,6 +171,21 @@ def test_committed_data_is_a_full_valid_run():
     assert data["quick"] is False
     assert {r["workload"] for r in data["results"]} == {w.name for w in bench.WORKLOADS} - NOT_YET_MEASURED
     assert all(len(r["repetitions"]) >= 3 for r in data["results"])
+
+
+def test_committed_data_holds_a_full_run_of_the_waiting_requests():
+    """Every configuration at every count, read at least three times, and each held as many requests as
+    its stated cap allows: a server still taking requests when it was read would be measured short."""
+    run = committed_data()["waiting"]
+    assert {(point["server"], point["connections"]) for point in run["points"]} == {
+        (holder.server.name, connections) for holder in waiting.HOLDERS for connections in waiting.CONNECTIONS
+    }
+    assert list(run["servers"]) == [holder.server.name for holder in waiting.HOLDERS]
+    caps = {holder.server.name: holder.cap for holder in waiting.HOLDERS}
+    for point in run["points"]:
+        assert len(point["readings"]) == run["repetitions"] >= 3, point["server"]
+        cap = min(point["connections"], caps[point["server"]] or point["connections"])
+        assert 0.99 * cap <= point["held"] <= cap, (point["server"], point["connections"], point["held"])
 
 
 def committed_data() -> dict:
@@ -304,6 +318,39 @@ def test_check_option_exits_1_on_broken_data_and_0_on_the_committed_data(tmp_pat
     assert refused.stderr.startswith(f"{broken}: benchmark data: $.results[0].summary.latency_ms: ")
     assert "Traceback" not in refused.stderr
     assert run_bench("--check", str(DATA / "benchmark.json")).returncode == 0
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def assert_a_readable_chart(content: str, levels: list[int]) -> None:
+    """Drawn by matplotlib with its text as text: both axis titles, a unit on the throughput axis, the
+    connections measured as the ticks of one axis and round figures on the other."""
+    svg = ElementTree.fromstring(content)
+    metadata = svg.find(f"{SVG}metadata")
+    assert metadata is not None and "Matplotlib" in "".join(metadata.itertext()), "not drawn by matplotlib"
+    texts = ["".join(text.itertext()).strip() for text in svg.iter(f"{SVG}text")]
+    assert charts.X_AXIS_TITLE in texts and charts.Y_AXIS_TITLE in texts, texts
+    assert "per second" in charts.Y_AXIS_TITLE and "log scale" in charts.X_AXIS_TITLE
+    assert [str(level) for level in levels] == [text for text in texts if text in map(str, levels)][
+        : len(levels)
+    ]
+    figures = [int(text.replace(",", "")) for text in texts if re.fullmatch(r"\d{1,3}(,\d{3})*", text)]
+    rounds = [figure for figure in figures if figure not in levels]
+    assert len(rounds) >= 3 and all(figure % 10 ** max(len(str(figure)) - 2, 0) == 0 for figure in rounds), (
+        rounds
+    )
+
+
+def test_the_charts_explain_themselves_and_the_page_captions_each():
+    data = committed_data()
+    report = (DATA / bench_report.REPORT).read_text()
+    for workload in ("hello", "io_wait"):
+        levels = sorted({r["concurrency"] for r in data["results"] if r["workload"] == workload})
+        assert_a_readable_chart((DATA / f"{workload}.svg").read_text(), levels)
+        shown = report.split(f"](data/{workload}.svg)", 1)[1].split("</figure>", 1)[0]
+        caption = re.fullmatch(r"\s*<figcaption>(.+)</figcaption>\s*", shown)
+        assert caption and "best against best" in caption.group(1), shown
 
 
 def test_page_tables_and_charts_are_generated_from_the_data():
@@ -637,6 +684,49 @@ def test_waiting_requests_quick_run_adds_its_results_and_keeps_the_rest(tmp_path
     )  # its idle threads serve a few
     assert "| FastAPI, uvicorn, 1 worker | 50 |" in "\n".join(bench_report.waiting_lines(data))
     assert processes_with("BENCH_RUN=waiting-") == []
+
+
+def test_what_the_pages_say_about_waiting_requests_holds_in_the_data():
+    """benchmark.md's "What a waiting request costs", and the decision guide, streaming and performance
+    pages where they lean on it, against the committed run."""
+    run = committed_data()["waiting"]
+    points = {(point["server"], point["connections"]): point for point in run["points"]}
+    most = max(waiting.CONNECTIONS)
+    holders = {holder.server.name: holder for holder in waiting.HOLDERS}
+
+    def fullest(server: str) -> dict:
+        return max((points[server, c] for c in waiting.CONNECTIONS), key=lambda point: point["held"])
+
+    by_loop = [
+        "uvicorn, 1 worker",
+        "gunicorn gevent, 1 worker",
+        "gunicorn gevent, 1 worker, 10,000 connections",
+    ]
+    by_thread = [server for server in holders if server not in by_loop]
+    # "Neither uvicorn nor gunicorn's gevent worker added a thread for the requests they held; gunicorn's
+    # gthread worker and granian added about one thread per request."
+    assert all(points[server, c]["added_threads"] <= 5 for server in by_loop for c in waiting.CONNECTIONS)
+    for server in by_thread:
+        point = fullest(server)
+        assert 0.9 <= point["added_threads"] / point["held"] <= 1.1, (server, point)
+    # "Every server but uvicorn stops at a limit it is configured with ... Raised, the gthread and gevent
+    # rows held every request sent." (test_committed_data_holds_a_full_run_of_the_waiting_requests holds
+    # each to its cap.) Decision guide: "one worker holds thousands of waiting requests ... no limit to
+    # raise"; streaming.md: gevent with --worker-connections raised held "thousands of streams".
+    assert [server for server, holder in holders.items() if holder.cap is None] == ["uvicorn, 1 worker"]
+    raised = [server for server, holder in holders.items() if holder.cap and holder.cap >= most]
+    assert raised == [
+        "gunicorn gthread, 1 worker x 5,000 threads",
+        "gunicorn gevent, 1 worker, 10,000 connections",
+    ]
+    assert all(points[server, most]["held"] >= 0.99 * most for server in ["uvicorn, 1 worker", *raised])
+    # "Per waiting request, a greenlet under gevent took the least memory and a thread under granian the
+    # most. A request on uvicorn took more than a thread of the gthread worker raised to hold them all"
+    kib = {server: fullest(server)["kib_per_request"] for server in holders}
+    assert max(kib, key=kib.get) == "granian WSGI, 1 worker", kib
+    assert {server for server in kib if kib[server] == min(kib.values())} <= set(by_loop[1:]), kib
+    assert max(kib[server] for server in by_loop[1:]) < min(kib[server] for server in by_thread), kib
+    assert kib["uvicorn, 1 worker"] > kib[raised[0]], kib
 
 
 def test_a_request_answered_a_wait_late_was_queued_not_held():

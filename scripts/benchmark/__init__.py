@@ -5,5 +5,6 @@ tables and charts) move here part by part; so far:
 
 - `processes`: a server's processes read from /proc (memory, threads, CPU time);
 - `hold_client`: holds N requests open against a server and says when each was answered;
-- `waiting`: what a waiting request costs each server, in memory and threads.
+- `waiting`: what a waiting request costs each server, in memory and threads;
+- `charts`: the page's charts, drawn by matplotlib.
 """

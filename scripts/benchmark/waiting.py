@@ -32,7 +32,16 @@ from scripts.bench import DATA_FILE, Launch, check, drain
 from scripts.benchmark.processes import process_group
 from scripts.local_servers import running_servers
 from scripts.paths import ROOT
-from scripts.server_commands import GRANIAN_WSGI, GUNICORN, UVICORN, ServerCommand, quiet
+from scripts.server_commands import (
+    GRANIAN_WSGI,
+    GUNICORN,
+    GUNICORN_GEVENT,
+    UVICORN,
+    ServerCommand,
+    configured,
+    gunicorn_threads,
+    quiet,
+)
 from scripts.tools import missing
 
 MODULES = {"fastapi": "snippets.streaming.fastapi_app", "flask": "snippets.streaming.flask_app"}
@@ -44,22 +53,24 @@ GIB_KIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Holder:
-    """A server configuration, and what caps the requests it can hold at once, in words."""
+    """A server configuration, what caps the requests it can hold at once, in words, and that cap
+    (None: none short of the machine's), which the committed data is held to (tests/test_bench.py)."""
 
     server: ServerCommand
     limit: str
-
-
-def configured(base: ServerCommand, name: str, *options: str) -> ServerCommand:
-    """`base` with per-request logging off (as the benchmark runs every server) and `options`."""
-    return quiet(base, name).with_options(name, *options)
+    cap: int | None
 
 
 HOLDERS = [
-    Holder(configured(UVICORN, "uvicorn, 1 worker"), "none: uvicorn's --limit-concurrency is off by default"),
     Holder(
-        configured(GUNICORN, "gunicorn gthread, 1 worker x 128 threads", "--threads", "128"),
+        quiet(UVICORN, "uvicorn, 1 worker"),
+        "none: uvicorn's --limit-concurrency is off by default",
+        None,
+    ),
+    Holder(
+        gunicorn_threads(128),
         "128 threads, one per request",
+        128,
     ),
     Holder(
         configured(
@@ -68,22 +79,24 @@ HOLDERS = [
             *("--threads", "5000", "--worker-connections", "10000"),
         ),
         "5,000 threads, and gunicorn's --worker-connections (1,000 by default) raised to 10,000",
+        5_000,
     ),
     Holder(
-        configured(GUNICORN, "gunicorn gevent, 1 worker", "--worker-class", "gevent"),
+        GUNICORN_GEVENT,
         "gunicorn's --worker-connections, 1,000 by default",
+        1_000,
     ),
     Holder(
-        configured(
-            GUNICORN,
-            "gunicorn gevent, 1 worker, 10,000 connections",
-            *("--worker-class", "gevent", "--worker-connections", "10000"),
+        GUNICORN_GEVENT.with_options(
+            "gunicorn gevent, 1 worker, 10,000 connections", "--worker-connections", "10000"
         ),
         "--worker-connections raised to 10,000",
+        10_000,
     ),
     Holder(
-        configured(GRANIAN_WSGI, "granian WSGI, 1 worker"),
+        quiet(GRANIAN_WSGI, "granian WSGI, 1 worker"),
         "512 blocking threads: granian's default for WSGI, half its backpressure (its backlog, 1,024)",
+        512,
     ),
 ]
 
@@ -196,7 +209,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--quick", action="store_true", help="50 requests, once, 2 s waits: checks the pipeline"
     )
     parser.add_argument("--output", type=Path, default=DATA_FILE, help="benchmark data to add the results to")
-    parser.add_argument("--wait", type=float, default=8.0, help="seconds each request waits (default 8)")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=20.0,
+        help="seconds each request waits (default 20: one core takes several to start 5,000 streams)",
+    )
     parser.add_argument("--repetitions", type=int, default=3, help="readings per point (default 3)")
     parser.add_argument("--server-cores", default="0", help="CPU list for the servers (taskset; default 0)")
     parser.add_argument("--client-cores", default="1", help="CPU list for the client (taskset; default 1)")
