@@ -593,14 +593,13 @@ def waiting_lines(data: dict) -> list[str]:
         f"Each server, one worker on the same core, was sent {' and then '.join(f'{c:,}' for c in counts)} "
         f"requests at once, each answered after {waiting['wait_seconds']:g} s ({waiting['endpoint']}); "
         f"medians of {plural(waiting['repetitions'], 'reading')}. *Held*: the requests it was serving at "
-        "once, the rest waited in its queue or were refused. Memory and threads are all its processes', "
-        "read while it held them, less its own idle.",
+        "once, the rest waited in its queue or were refused. *KiB each* and *Threads each*: what one held "
+        "request added to all its processes, read while it held them, against the same server idle.",
         "",
         "| Server | "
         + " | ".join(f"Held of {c:,}" for c in counts)
-        + " | KiB per waiting request | Threads per waiting request | Waiting requests in 1 GiB"
-        + " | What caps it |",
-        "|---|" + "--:|" * (len(counts) + 3) + "---|",
+        + " | KiB each | Threads each | Waiting in 1 GiB |",
+        "|---|" + "--:|" * (len(counts) + 3),
     ]
     for server, about in waiting["servers"].items():
         points = {p["connections"]: p for p in waiting["points"] if p["server"] == server}
@@ -611,7 +610,6 @@ def waiting_lines(data: dict) -> list[str]:
             f"{most['kib_per_request']:,.1f}" if most["kib_per_request"] is not None else "",
             f"{threads:.2f}" if threads is not None else "",
             f"{most['requests_per_gib']:,}" if most["requests_per_gib"] is not None else "",
-            about["limit"],
         ]
         lines.append(f"| {FRAMEWORK[about['framework']]}, {server} | " + " | ".join(cells) + " |")
     commands = [
@@ -619,7 +617,8 @@ def waiting_lines(data: dict) -> list[str]:
         "|---|---|",
         *(f"| {server} | `{about['command']}` |" for server, about in waiting["servers"].items()),
     ]
-    return [*lines, "", *folded("Command lines", commands)]
+    limits = [f"- {server}: {about['limit']}" for server, about in waiting["servers"].items()]
+    return [*lines, "", "What limits each server:", "", *limits, "", *folded("Command lines", commands)]
 
 
 def section(name: str, lines: list[str]) -> list[str]:

@@ -162,12 +162,14 @@ def add_side_by_side_button(output: str) -> str:
 #   rows (a Request the whole table sends, say) is said once above the table,
 #   and its cells are hidden, not removed; a framework's own column stays, since
 #   its value is what the table compares;
-# - a cell that is a 5xx status gets the words "server error", so it stands
-#   out in text and not only by colour;
+# - a cell that is a 5xx status, in a column of statuses (a framework's answer
+#   or a Status column; a count of 512 is no error), gets the words "server
+#   error", so it stands out in text and not only by colour;
 # - code in a cell breaks only between its tokens (keep_tokens_whole).
 TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
 FRAMEWORK_COLUMN = re.compile(r"^(FastAPI|Flask|Quart)\b")
 SERVER_ERROR = re.compile(r"^5\d\d$")
+STATUS_COLUMN = re.compile(r"^(FastAPI|Flask|Quart)\b|\bstatus\b", re.IGNORECASE)
 MIN_ROWS_TO_FOLD = 3
 MIN_COLUMNS_TO_STACK = 3
 FITS_A_PHONE = 36  # characters of code a 375 px screen shows on one line
@@ -198,7 +200,7 @@ def mark_table(html: str) -> str:
         keep_tokens_whole(soup, code)
     for cells in rows:
         for column, cell in enumerate(cells):
-            if SERVER_ERROR.match(cell.get_text(strip=True)):
+            if STATUS_COLUMN.search(names[column]) and SERVER_ERROR.match(cell.get_text(strip=True)):
                 cell["class"] = [*cell.get("class", []), "server-error"]
                 flag = soup.new_tag("span", attrs={"class": "server-error-flag"})
                 flag.string = "server error"

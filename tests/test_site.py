@@ -8,6 +8,7 @@ import sys
 
 import flask
 import pytest
+from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
 from scripts.built_site import built_pages, site_pages
@@ -23,6 +24,7 @@ from scripts.site_hooks import (
     link_repository_files,
     mark_code_blocks,
     mark_pairs,
+    mark_table,
 )
 from support.apps import all_apps
 from support.paths import DOCS, ROOT, SNIPPETS, TESTS
@@ -263,6 +265,17 @@ def test_a_block_is_marked_by_its_lines_and_an_annotated_one_is_left_alone():
     assert '<code tabindex="0">' in mark_code_blocks(wide)
     annotated = block.format("y = 2  # (1)!")
     assert mark_code_blocks(annotated) == annotated
+
+
+def test_only_a_5xx_in_a_column_of_statuses_is_called_a_server_error():
+    table = (
+        "<table><thead><tr><th>Request</th><th>Flask</th><th>Status</th><th>Held of 1,000</th></tr></thead>"
+        "<tbody><tr><td>GET /</td><td>500</td><td>503</td><td>512</td></tr></tbody></table>"
+    )
+    marked = BeautifulSoup(mark_table(table), "html.parser")
+    errors = [cell["data-label"] for cell in marked.select("td.server-error")]
+    assert errors == ["Flask", "Status"]
+    assert marked.select_one('td[data-label="Held of 1,000"]').get_text() == "512"
 
 
 def test_below_the_first_heading_all_but_tabs_and_annotations_is_deferred():

@@ -64,12 +64,12 @@ class Holder:
 HOLDERS = [
     Holder(
         quiet(UVICORN, "uvicorn, 1 worker"),
-        "none: uvicorn's --limit-concurrency is off by default",
+        "none (uvicorn's --limit-concurrency is off)",
         None,
     ),
     Holder(
         gunicorn_threads(128),
-        "128 threads, one per request",
+        "128 threads",
         128,
     ),
     Holder(
@@ -78,24 +78,24 @@ HOLDERS = [
             "gunicorn gthread, 1 worker x 5,000 threads",
             *("--threads", "5000", "--worker-connections", "10000"),
         ),
-        "5,000 threads, and gunicorn's --worker-connections (1,000 by default) raised to 10,000",
+        "5,000 threads; --worker-connections 10,000",
         5_000,
     ),
     Holder(
         GUNICORN_GEVENT,
-        "gunicorn's --worker-connections, 1,000 by default",
+        "--worker-connections, 1,000 by default",
         1_000,
     ),
     Holder(
         GUNICORN_GEVENT.with_options(
             "gunicorn gevent, 1 worker, 10,000 connections", "--worker-connections", "10000"
         ),
-        "--worker-connections raised to 10,000",
+        "--worker-connections 10,000",
         10_000,
     ),
     Holder(
         quiet(GRANIAN_WSGI, "granian WSGI, 1 worker"),
-        "512 blocking threads: granian's default for WSGI, half its backpressure (its backlog, 1,024)",
+        "512 blocking threads, granian's default",
         512,
     ),
 ]
