@@ -1,6 +1,6 @@
 """What a waiting request costs each server: memory and threads while N requests wait.
 
-    python -m scripts.benchmark.waiting            # 1,000 and 5,000 waiting requests (about 12 minutes)
+    python -m scripts.benchmark.waiting            # 1,000 and 5,000 waiting requests (about 17 minutes)
     python -m scripts.benchmark.waiting --quick    # 50, once: checks the pipeline in seconds
 
 Each configuration serves the streaming example (snippets/streaming), one
