@@ -1,16 +1,22 @@
 """Benchmark the site's own example apps under real servers with wrk, and record everything.
 
-Starts the snippet apps on 127.0.0.1 (FastAPI under uvicorn and granian,
-Flask under gunicorn sync and gthread workers and granian, Quart under
-Hypercorn), among them the async database example reading a page of items
-from a SQLite file that is filled before any server starts, pins the servers
-and wrk to different CPU cores, sweeps the number of concurrent connections,
-repeats every point, reads the memory of each server's worker before and
-after the hello sweep, and writes one JSON file with the results, the
-machine, the package versions and every server's command line. scripts/bench_report.py
-turns that file into the tables and charts of the Benchmark page.
+Starts the snippet apps on 127.0.0.1, each framework in the configuration its
+own deployment docs advise for the cores given, its other common ones and
+the one readers run by accident (ROLES): FastAPI under uvicorn and granian,
+its hello endpoint as the article's `def` and as `async def`; Flask under
+gunicorn (sync with 2 workers and with 1, gthread with 8, 32 and 128
+threads, gevent) and granian; Quart under Hypercorn and uvicorn. The
+database workload reads one item through the same sync driver on both sides,
+and through FastAPI's async driver as a row of its own. Servers and wrk are
+pinned to different CPU cores; every point is measured --repetitions times
+for --duration seconds, again when the runs disagree by more than
+--max-spread (the median attempt is kept, and every other one recorded), and
+saved as it is measured, so an interrupted run resumes. One JSON file gets
+the results, the machine, the package versions, every server's command line
+and what the report needs to read them; scripts/bench_report.py turns it into
+the Benchmark page's tables and charts.
 
-    python -m scripts.bench            # the full run (several minutes)
+    python -m scripts.bench            # the full run (about 40 minutes on two cores)
     python -m scripts.bench --quick    # seconds: one point per server, to check the pipeline
 
 Every run is bounded: each wrk call lasts --duration seconds, servers only
@@ -26,19 +32,21 @@ import os
 import platform
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import best_match
 
+from scripts.benchmark.analysis import cpu_count
 from scripts.benchmark.processes import ProcessSample, process_group
 from scripts.local_servers import running_servers
 from scripts.paths import DOCS, ROOT
@@ -46,7 +54,7 @@ from scripts.server_commands import BENCHMARKED, ServerCommand
 from scripts.tools import missing
 
 DATA_FILE = DOCS / "data" / "benchmark.json"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PACKAGES = [
     "fastapi",
     "starlette",
@@ -62,7 +70,7 @@ PACKAGES = [
     "sqlalchemy",
     "aiosqlite",
 ]
-SWEEP = [1, 10, 50, 100, 200]
+SWEEP = (1, 10, 100, 200)  # connections; a log scale on the charts
 HEADLINE = 100  # the concurrency the page compares the frameworks at
 IO_SECONDS = 0.05
 DATABASE_ITEMS = 100  # rows in the database workload's SQLite file
@@ -71,22 +79,58 @@ DATABASE_ITEMS = 100  # rows in the database workload's SQLite file
 # The servers measured: scripts/server_commands.py's, as the tests run them but with per-request
 # logging off, under the names the Benchmark page shows.
 SERVERS = list(BENCHMARKED)
+FASTAPI_SERVERS = ("uvicorn, 1 worker", "granian ASGI, 1 worker")
+FLASK_SERVERS = tuple(server.name for server in SERVERS if server.framework == "flask")
+QUART_SERVERS = tuple(server.name for server in SERVERS if server.framework == "quart")
+
+# Each framework's configuration as its own deployment docs advise for the cores given, and the one
+# readers run by accident. The report reads these from the data file, with their sources.
+ROLES = {
+    "advised": {
+        # `fastapi run` starts uvicorn; one process per core, here one core
+        # (https://fastapi.tiangolo.com/deployment/server-workers/).
+        "fastapi": "uvicorn, 1 worker",
+        # "a starting value could be CPU * 2" (https://flask.palletsprojects.com/en/stable/deploying/gunicorn/).
+        "flask": "gunicorn sync, 2 workers",
+    },
+    # gunicorn without -w: one sync worker, which Flask's page calls "probably not what you want".
+    "accident": {"flask": "gunicorn sync, 1 worker"},
+}
+ROLE_SOURCES = {
+    "fastapi": "https://fastapi.tiangolo.com/deployment/server-workers/",
+    "flask": "https://flask.palletsprojects.com/en/stable/deploying/gunicorn/",
+}
 
 
 @dataclass(frozen=True)
 class Workload:
-    """What is measured: one endpoint per framework, and at which concurrency."""
+    """What is measured: one endpoint per framework, on which servers, at which concurrency."""
 
     name: str
     title: str
     targets: dict[str, tuple[str, str]]  # framework -> (module, path)
     concurrency: tuple[int, ...]
-    servers: tuple[str, ...] = ()  # server names; empty means every server of the framework
+    servers: tuple[str, ...]  # server names
     body: str = ""  # a JSON body makes the request a POST
     io_seconds: float | None = None
-    database: bool = False  # the apps read a SQLite file (SQLITE_FILE) holding DATABASE_ITEMS items
+    database: bool = False  # the apps read a SQLite file holding DATABASE_ITEMS items
+    # The workload whose other frameworks did the same work: FastAPI's async def hello is compared
+    # with Flask's hello, measured once.
+    same_work_as: str | None = None
+    variant: str | None = None  # how FastAPI's endpoint is declared, where the workload has two
+
+    def describe(self) -> dict:
+        """What the data file records of it, so the report never imports this module's constants."""
+        return {
+            "title": self.title,
+            "io_seconds": self.io_seconds,
+            "same_work_as": self.same_work_as,
+            "variant": self.variant,
+            "swept": len(self.concurrency) > 1,
+        }
 
 
+EVERY_FASTAPI_AND_FLASK = (*FASTAPI_SERVERS, *FLASK_SERVERS)
 WORKLOADS = [
     Workload(
         "hello",
@@ -96,7 +140,18 @@ WORKLOADS = [
             "flask": ("snippets.hello.flask_app", "/"),
             "quart": ("snippets.hello.quart_app", "/"),
         },
-        tuple(SWEEP),
+        SWEEP,
+        (*EVERY_FASTAPI_AND_FLASK, *QUART_SERVERS),
+        variant="def",
+    ),
+    Workload(
+        "hello_async_def",
+        "JSON hello endpoint, FastAPI async def",
+        {"fastapi": ("snippets.hello.fastapi_async_app", "/")},
+        SWEEP,
+        FASTAPI_SERVERS,
+        same_work_as="hello",
+        variant="async def",
     ),
     Workload(
         "io_wait",
@@ -106,19 +161,20 @@ WORKLOADS = [
             "flask": ("snippets.io_wait.flask_app", "/sync"),
             "quart": ("snippets.io_wait.quart_app", "/async"),
         },
-        tuple(SWEEP),
+        SWEEP,
+        (*EVERY_FASTAPI_AND_FLASK, *QUART_SERVERS),
         io_seconds=IO_SECONDS,
     ),
     *(
         Workload(
             f"validation_{name}",
-            f"JSON body validation, {name} body",
+            f"Validation, {name} body",
             {
                 "fastapi": ("snippets.validation.fastapi_robust_app", "/items"),
                 "flask": ("snippets.validation.flask_robust_app", "/items"),
             },
             (HEADLINE,),
-            servers=("uvicorn, 1 worker", "gunicorn sync, 1 worker"),
+            ("uvicorn, 1 worker", *FLASK_SERVERS),
             body=body,
         )
         for name, body in [("valid", '{"name": "Pen", "price": 1.5}'), ("invalid", '{"name": "Pen"}')]
@@ -129,7 +185,7 @@ WORKLOADS = [
             title,
             {"fastapi": ("snippets.concurrency.fastapi_app", path)},
             (HEADLINE,),
-            servers=("uvicorn, 1 worker",),
+            ("uvicorn, 1 worker",),
             io_seconds=IO_SECONDS,
         )
         for name, title, path in [
@@ -140,17 +196,27 @@ WORKLOADS = [
     ),
     Workload(
         "database",
-        "SQLite query, a page of 10 items (FastAPI AsyncSession, Flask Session)",
+        "SQLite by id, the same sync driver",
         {
-            "fastapi": ("snippets.async_database.fastapi_app", "/items?limit=10"),
-            "flask": ("snippets.async_database.flask_app", "/items?limit=10"),
+            "fastapi": ("snippets.database.fastapi_app", "/items/1"),
+            "flask": ("snippets.database.flask_app", "/items/1"),
         },
         (HEADLINE,),
+        ("uvicorn, 1 worker", *FLASK_SERVERS),
         database=True,
     ),
+    Workload(
+        "database_async_driver",
+        "SQLite by id, FastAPI's async driver",
+        {"fastapi": ("snippets.async_database.fastapi_app", "/items/1")},
+        (HEADLINE,),
+        ("uvicorn, 1 worker",),
+        database=True,
+        same_work_as="database",
+    ),
 ]
-DATABASE_WORKLOAD = next(workload for workload in WORKLOADS if workload.database)
 IO_WAIT_WORKLOAD = next(workload for workload in WORKLOADS if workload.name == "io_wait")
+DATABASE_WORKLOAD = next(workload for workload in WORKLOADS if workload.name == "database")
 # Each server's memory is read around this workload's sweep: idle before it, loaded after it.
 MEMORY_WORKLOAD = WORKLOADS[0]
 
@@ -235,28 +301,38 @@ def post_script(body: str, folder: Path) -> Path:
 # ---------------------------------------------------------------- runs
 
 
-def summarize(repetitions: list[dict]) -> dict:
+def starved(connections: int, repetition: dict) -> int:
+    """Connections that got no answer in a run: at least those beyond the requests it completed.
+
+    wrk reports requests, not which connection sent them; a run that completed
+    fewer requests than it had connections left the rest waiting the whole run.
+    """
+    return max(0, connections - repetition["requests"])
+
+
+def summarize(repetitions: list[dict], connections: int) -> dict:
+    """The median run's figures, the spread (max - min) / median, and the most connections starved."""
     throughputs = [rep["requests_per_second"] for rep in repetitions]
-    mean = sum(throughputs) / len(throughputs)
+    median = statistics.median(throughputs)
     return {
-        "requests_per_second": round(mean, 1),
-        "spread": round((max(throughputs) - min(throughputs)) / mean, 4) if mean else 0.0,
+        "requests_per_second": round(median, 1),
+        "spread": round((max(throughputs) - min(throughputs)) / median, 4) if median else 0.0,
         "latency_ms": {
-            key: round(sorted(rep["latency_ms"][key] for rep in repetitions)[len(repetitions) // 2], 3)
+            key: round(statistics.median(rep["latency_ms"][key] for rep in repetitions), 3)
             for key in ("p50", "p90", "p99")
         },
         "errors": sum(rep["errors"] for rep in repetitions),
         "non_2xx": sum(rep["non_2xx"] for rep in repetitions),
+        "starved_connections": max(starved(connections, rep) for rep in repetitions),
     }
 
 
-def cpu_count(cpu_list: str) -> int:
-    """How many CPUs a taskset list such as "0", "0-3" or "0,2" names."""
-    count = 0
-    for part in cpu_list.split(","):
-        first, _, last = part.partition("-")
-        count += int(last or first) - int(first) + 1
-    return count
+def median_attempt(attempts: list[list[dict]], connections: int) -> int:
+    """Which attempt at a point to keep when none was steady: the one with the median throughput."""
+    order = sorted(
+        range(len(attempts)), key=lambda i: summarize(attempts[i], connections)["requests_per_second"]
+    )
+    return order[(len(order) - 1) // 2]
 
 
 def servers_for(cores: str) -> list[ServerCommand]:
@@ -268,21 +344,23 @@ def servers_for(cores: str) -> list[ServerCommand]:
     per_core = cpu_count(cores)
     if per_core == 1:
         return SERVERS
-    uvicorn = SERVERS[0]
-    args = list(uvicorn.args)
-    args[args.index("--workers") + 1] = str(per_core)
-    return [*SERVERS, replace(uvicorn, name=f"uvicorn, {per_core} workers (one per core)", args=tuple(args))]
+    return [*SERVERS, SERVERS[0].with_workers(f"uvicorn, {per_core} workers (one per core)", per_core)]
 
 
-def plan(quick: bool, cores: str) -> list[tuple[Workload, ServerCommand, tuple[int, ...]]]:
+Point = tuple[Workload, ServerCommand, tuple[int, ...]]
+
+
+def plan(quick: bool, cores: str) -> list[Point]:
+    """(workload, server, concurrency levels) in the order measured: a server's points run back to back."""
     servers = servers_for(cores)
-    if quick:  # hello on every server; I/O wait and the database on each framework's first
+    if quick:  # hello on every server; I/O wait and the databases on each framework's first
         first: dict[str, ServerCommand] = {}
         for server in servers:
             first.setdefault(server.framework, server)
         return [(MEMORY_WORKLOAD, server, (10,)) for server in servers] + [
             (workload, server, (10,))
-            for workload in (IO_WAIT_WORKLOAD, DATABASE_WORKLOAD)
+            for workload in WORKLOADS[1:]
+            if workload.name in ("hello_async_def", "io_wait") or workload.database
             for server in first.values()
             if server.framework in workload.targets
         ]
@@ -291,14 +369,15 @@ def plan(quick: bool, cores: str) -> list[tuple[Workload, ServerCommand, tuple[i
         for workload in WORKLOADS
         for server in servers
         if server.framework in workload.targets
-        and (not workload.servers or server.name in workload.servers or "per core" in server.name)
+        and (server.name in workload.servers or "per core" in server.name)
     ]
 
 
 def fill_database(path: Path) -> None:
-    """Create the database workload's table and DATABASE_ITEMS items, with the Flask example's models.
+    """Create the database workloads' table and DATABASE_ITEMS items, with the Flask example's models.
 
-    Run in a process of its own, since the example reads SQLITE_FILE when it is
+    The sync and async database examples declare the same `items` table, so
+    one file serves both. Run in a process of its own, since the example reads SQLITE_FILE when it is
     imported, and before any server starts: workers that start together would
     race to create the table.
     """
@@ -357,39 +436,113 @@ def memory_entry(
 # ---------------------------------------------------------------- measure
 
 
+def partial_path(output: Path) -> Path:
+    """Where a run saves each point as it goes, so an interrupted run resumes (beside --output)."""
+    return output.with_name(output.stem + ".partial.json")
+
+
+def settings(args: argparse.Namespace) -> dict:
+    return {
+        "duration_seconds": args.duration,
+        "warmup_seconds": args.warmup,
+        "repetitions": args.repetitions,
+        "max_spread": args.max_spread,
+        "attempts": args.attempts,
+        "io_wait_seconds": IO_SECONDS,
+        "database_items": DATABASE_ITEMS,
+        "server_cores": args.server_cores,
+        "wrk_cores": args.wrk_cores,
+    }
+
+
+def saved_run(args: argparse.Namespace) -> dict:
+    """What an interrupted run with the same settings saved, or an empty run."""
+    empty = {"results": [], "memory": [], "servers": {}}
+    path = partial_path(args.output)
+    if not path.exists():
+        return empty
+    try:
+        saved = json.loads(path.read_text())
+    except ValueError:
+        print(f"{path}: not JSON; starting afresh", file=sys.stderr)
+        return empty
+    if saved.get("settings") != settings(args) or saved.get("quick") != args.quick:
+        print(f"{path}: saved with other settings; starting afresh", file=sys.stderr)
+        return empty
+    print(f"resuming: {len(saved['results'])} points from {path}")
+    return saved
+
+
+def measure_point(args: argparse.Namespace, url: str, connections: int, script: Path | None) -> dict:
+    """One point: attempts of --repetitions runs until one is steady; else the median attempt is kept."""
+    if args.warmup:
+        run_wrk(url, connections, args.warmup, args.wrk_cores, script)
+    attempts: list[list[dict]] = []
+    while True:
+        reps = []
+        for _ in range(args.repetitions):
+            drain(url)
+            reps.append(run_wrk(url, connections, args.duration, args.wrk_cores, script))
+        attempts.append(reps)
+        spread = summarize(reps, connections)["spread"]
+        if spread <= args.max_spread:
+            kept, steady = len(attempts) - 1, True
+            break
+        if len(attempts) >= args.attempts:
+            kept, steady = median_attempt(attempts, connections), False
+            break
+        print(f"spread {spread:.1%}, measuring again;", end=" ", flush=True)
+    return {
+        "concurrency": connections,
+        "repetitions": attempts[kept],
+        "summary": summarize(attempts[kept], connections),
+        "steady": steady,
+        "discarded_attempts": [reps for index, reps in enumerate(attempts) if index != kept],
+    }
+
+
 def measure(args: argparse.Namespace) -> dict:
-    results, commands, memory = [], {}, []
+    saved = saved_run(args)
+    done = {(r["workload"], r["server"], r["concurrency"]): r for r in saved["results"]}
+    memory_done = {entry["server"]: entry for entry in saved["memory"]}
+    results, memory = [], []
+    commands = {name: about["command"] for name, about in saved["servers"].items()}
+
+    def save() -> None:
+        data = assemble(args, results, commands, memory)
+        partial_path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        partial_path(args.output).write_text(json.dumps(data, indent=1) + "\n")
+
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         # Every server reads the same items; none of the measured requests writes.
         database = filled_database(Path(scratch))
         for workload, server, concurrency in plan(args.quick, args.server_cores):
+            keys = [(workload.name, server.name, c) for c in concurrency]
+            measures_memory = workload is MEMORY_WORKLOAD
+            if all(key in done for key in keys) and (not measures_memory or server.name in memory_done):
+                results += [done[key] for key in keys]  # measured before the interruption
+                memory += [memory_done[server.name]] if measures_memory else []
+                continue
             module, path = workload.targets[server.framework]
             launch = Launch(server, module, args.server_cores)
             commands[server.name] = launch.shown_command().replace(module, "{module}")
             env = {"SIMULATED_IO_SECONDS": str(workload.io_seconds or 0), "BENCH_RUN": args.run_id}
-            env |= {"SQLITE_FILE": str(database)} if workload.database else {}
+            env |= (
+                {"SQLITE_FILE": str(database), "DATABASE_URL": f"sqlite:///{database}"}
+                if workload.database
+                else {}
+            )
             script = post_script(workload.body, Path(scratch)) if workload.body else None
             with running_servers([launch], env=env) as running:
                 url = running[launch].base_url + path
                 group = running[launch].process.pid
-                if workload is MEMORY_WORKLOAD:
+                if measures_memory:
                     drain(url)  # idle: started, and one request answered
                     idle = process_group(group)
                 for connections in concurrency:
                     print(f"{workload.name:24} {server.name:40} c={connections:<4}", end=" ", flush=True)
-                    if args.warmup:
-                        run_wrk(url, connections, args.warmup, args.wrk_cores, script)
-                    unsteady = []
-                    while True:
-                        reps = []
-                        for _ in range(args.repetitions):
-                            drain(url)
-                            reps.append(run_wrk(url, connections, args.duration, args.wrk_cores, script))
-                        summary = summarize(reps)
-                        if summary["spread"] <= args.max_spread or len(unsteady) + 1 >= args.attempts:
-                            break
-                        print(f"spread {summary['spread']:.1%}, measuring again;", end=" ", flush=True)
-                        unsteady.append(reps)
+                    point = measure_point(args, url, connections, script)
+                    summary = point["summary"]
                     print(
                         f"{summary['requests_per_second']:>9.1f} req/s  spread {summary['spread']:.1%}",
                         flush=True,
@@ -399,29 +552,28 @@ def measure(args: argparse.Namespace) -> dict:
                             "workload": workload.name,
                             "server": server.name,
                             "framework": server.framework,
-                            "concurrency": connections,
-                            "repetitions": reps,
-                            "summary": summary,
-                            "unsteady_attempts": unsteady,
+                            **point,
                         }
                     )
-                if workload is MEMORY_WORKLOAD:
+                    save()
+                if measures_memory:
                     memory.append(memory_entry(server, idle, process_group(group)))
+                    save()
+    return assemble(args, results, commands, memory)
+
+
+def assemble(args: argparse.Namespace, results: list[dict], commands: dict, memory: list[dict]) -> dict:
+    """The data file: what was measured, how, on what, and what the report needs to read it."""
     return {
         "schema_version": SCHEMA_VERSION,
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
         "machine": machine(args),
-        "settings": {
-            "duration_seconds": args.duration,
-            "warmup_seconds": args.warmup,
-            "repetitions": args.repetitions,
-            "max_spread": args.max_spread,
-            "attempts": args.attempts,
-            "io_wait_seconds": IO_SECONDS,
-            "database_items": DATABASE_ITEMS,
-        },
-        "workloads": {workload.name: workload.title for workload in WORKLOADS},
+        "settings": settings(args),
+        "headline_concurrency": HEADLINE,
+        "roles": ROLES,
+        "role_sources": ROLE_SOURCES,
+        "workloads": {workload.name: workload.describe() for workload in WORKLOADS},
         "servers": {
             server.name: {"framework": server.framework, "command": commands.get(server.name)}
             for server in servers_for(args.server_cores)
@@ -489,6 +641,14 @@ def reference_problem(data: dict) -> str | None:
             for key, table in (("workload", "workloads"), ("server", "servers")):
                 if entry[key] not in data[table]:
                     return f"$.{part}[{index}].{key}: {entry[key]!r} is not a key of $.{table}"
+    for name, workload in data["workloads"].items():
+        if workload["same_work_as"] is not None and workload["same_work_as"] not in data["workloads"]:
+            other = workload["same_work_as"]
+            return f"$.workloads.{name}.same_work_as: {other!r} is not a key of $.workloads"
+    for role, servers in data["roles"].items():
+        for framework, server in servers.items():
+            if server not in data["servers"]:
+                return f"$.roles.{role}.{framework}: {server!r} is not a key of $.servers"
     return None
 
 
@@ -515,16 +675,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=DATA_FILE,
         help=f"JSON file to write (default {DATA_FILE.relative_to(ROOT)})",
     )
-    parser.add_argument("--duration", type=int, default=2, help="whole seconds per measurement (default 2)")
+    parser.add_argument("--duration", type=int, default=3, help="whole seconds per measurement (default 3)")
     parser.add_argument(
         "--warmup", type=int, default=1, help="whole seconds of unrecorded load before each point (default 1)"
     )
-    parser.add_argument("--repetitions", type=int, default=3, help="measurements per point (default 3)")
+    parser.add_argument("--repetitions", type=int, default=5, help="measurements per point (default 5)")
     parser.add_argument(
         "--max-spread",
         type=float,
-        default=0.15,
-        help="measure a point again when (max-min)/mean of its repetitions exceeds this (default 0.15)",
+        default=0.10,
+        help="measure a point again when (max-min)/median of its repetitions exceeds this (default 0.10)",
     )
     parser.add_argument(
         "--attempts", type=int, default=3, help="at most this many measurements of one point (default 3)"
@@ -563,11 +723,19 @@ def main(argv: list[str]) -> int:
     try:
         data = measure(args)
     except KeyboardInterrupt:
-        print("\ninterrupted: servers stopped, nothing written", file=sys.stderr)
+        print(
+            f"\ninterrupted: servers stopped; the points measured are in {partial_path(args.output)}, "
+            "and the same command resumes from them",
+            file=sys.stderr,
+        )
         return 130
+    # The waiting-requests results come from scripts/benchmark/waiting.py, run on its own: kept.
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        data["waiting"] = json.loads(args.output.read_text())["waiting"]
     check(data)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(data, indent=1) + "\n")
+    partial_path(args.output).unlink(missing_ok=True)
     print(f"wrote {args.output}")
     return 0
 

@@ -47,6 +47,12 @@ class ServerCommand:
         args = (*self.args[:-1], *options, TARGET) if takes_target_last else (*self.args, *options)
         return replace(self, name=name, args=args, shown=self.shown if shown is None else shown)
 
+    def with_workers(self, name: str, workers: int) -> "ServerCommand":
+        """The same command with `--workers` set to `workers` (every server here takes that option)."""
+        args = list(self.args)
+        args[args.index("--workers") + 1] = str(workers)
+        return replace(self, name=name, args=tuple(args))
+
 
 _GUNICORN_ARGS = ("--bind", f"{HOST}:{{port}}", "--workers", "1", TARGET)
 _GRANIAN_ARGS = ("--host", HOST, "--port", "{port}", "--workers", "1", TARGET)
@@ -110,14 +116,20 @@ def gunicorn_threads(threads: int) -> ServerCommand:
 
 
 GUNICORN_GEVENT = configured(GUNICORN, "gunicorn gevent, 1 worker", "--worker-class", "gevent")
+# granian runs WSGI views on 512 blocking threads unless told otherwise (--blocking-threads).
+GRANIAN_WSGI_THREADS = 512
+GRANIAN_WSGI_QUIET = quiet(GRANIAN_WSGI, f"granian WSGI, 1 worker x {GRANIAN_WSGI_THREADS} threads")
 
 BENCHMARKED = (
     quiet(UVICORN, "uvicorn, 1 worker"),
     quiet(GRANIAN_ASGI, "granian ASGI, 1 worker"),
+    # Flask's Gunicorn page: "a starting value could be CPU * 2"; the servers get one core.
+    quiet(GUNICORN, "gunicorn sync, 2 workers").with_workers("gunicorn sync, 2 workers", 2),
+    # gunicorn's default, one sync worker: what a reader gets by leaving out -w.
     quiet(GUNICORN, "gunicorn sync, 1 worker"),
-    quiet(GUNICORN_GTHREAD, "gunicorn gthread, 1 worker x 8 threads"),
-    # granian runs WSGI views on 512 blocking threads unless told otherwise (--blocking-threads).
-    quiet(GRANIAN_WSGI, "granian WSGI, 1 worker"),
+    *(gunicorn_threads(threads) for threads in (8, 32, 128)),
+    GUNICORN_GEVENT,
+    GRANIAN_WSGI_QUIET,
     quiet(HYPERCORN, "hypercorn, 1 worker"),
     # Quart under FastAPI's server too, to tell Quart's cost from Hypercorn's. A server's name is its
     # key in the benchmark data, so this one names its framework; the report shows it without.

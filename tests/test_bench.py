@@ -9,7 +9,6 @@ hand. Without wrk these tests fail under REQUIRE_TOOLS=1 (CI) and skip elsewhere
 install it.
 """
 
-import itertools
 import json
 import os
 import re
@@ -22,9 +21,10 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from scripts import bench, bench_report
-from scripts.benchmark import charts, waiting
+from scripts import bench
+from scripts.benchmark import analysis, charts, report, waiting
 from scripts.benchmark.processes import ProcessSample, process_group
+from support import benchmark as made_up
 from support.paths import DOCS, ROOT
 from support.processes import processes_with
 
@@ -69,8 +69,13 @@ def test_quick_run_end_to_end(wrk, tmp_path):
     assert {r["server"] for r in data["results"]} == {server.name for server in bench.SERVERS}
     assert all(r["summary"]["requests_per_second"] > 0 for r in data["results"])
     assert all(r["summary"]["non_2xx"] == 0 and r["summary"]["errors"] == 0 for r in data["results"])
-    # Real queries on SQLite: FastAPI's async session, Flask's sync one, on the items filled in first.
+    # Real queries on SQLite, on the items filled in first: the same sync driver on both sides, and
+    # FastAPI's async one; FastAPI's hello declared async def too.
     assert {r["framework"] for r in data["results"] if r["workload"] == "database"} == {"fastapi", "flask"}
+    assert {r["framework"] for r in data["results"] if r["workload"] == "database_async_driver"} == {
+        "fastapi"
+    }
+    assert {r["workload"] for r in data["results"]} >= {"hello", "hello_async_def", "io_wait"}
     # Quart waits on I/O beside FastAPI and Flask.
     assert {r["framework"] for r in data["results"] if r["workload"] == "io_wait"} == {
         "fastapi",
@@ -80,19 +85,68 @@ def test_quick_run_end_to_end(wrk, tmp_path):
     # Every server's memory, its workers found among its processes.
     assert [entry["server"] for entry in data["memory"]] == [server.name for server in bench.SERVERS]
     for entry in data["memory"]:
-        assert entry["workers"] == 1 <= entry["processes"], entry
+        workers = 2 if entry["server"] == "gunicorn sync, 2 workers" else 1
+        assert entry["workers"] == workers < entry["processes"] or workers == entry["processes"] == 1, entry
         assert 10 * 1024 < entry["worker_rss_kib"]["idle"] <= entry["total_rss_kib"]["idle"], entry
-    report = bench_report.report(data)
-    page = report[bench_report.REPORT]
-    assert "### SQLite queries" in page
+    files = report.report(data)
+    page = files[report.REPORT]
+    assert "### SQLite, one item by id" in page
     assert "| Quart, hypercorn, 1 worker | 10 |" in page  # the I/O wait's share of the limit
-    memory = bench_report.memory_lines(data)
-    assert [line for line in memory if line.startswith("| Quart, hypercorn, 1 worker |")], memory
-    for name, content in report.items():
+    memory = page.split("[start:memory]")[1].split("[end:memory]")[0]
+    assert "| Quart, hypercorn, 1 worker | " in memory, memory
+    assert sorted(name for name in files if name.endswith(".svg")) == ["hello.svg", "io_wait.svg"]
+    for name, content in files.items():
         if name.endswith(".svg"):
             assert_a_readable_chart(content, levels=[10])
+    assert not bench.partial_path(output).exists(), "a finished run leaves no partial file"
     # The servers the run started are gone.
     assert processes_with(f"BENCH_RUN=bench-{process.pid}") == []
+
+
+def test_an_interrupted_run_resumes_from_the_points_it_saved(wrk, tmp_path):
+    """Every point of the quick plan but the last server's is in the partial file: the run measures
+    only that one, keeps the saved ones as they are, and removes the partial file when done."""
+    output = tmp_path / "benchmark.json"
+    args = bench.parse_args(["--quick", "--output", str(output)])
+    *saved_plan, (last_workload, last_server, _) = bench.plan(quick=True, cores=args.server_cores)
+    points = [
+        made_up.point(workload.name, server.name, server.framework, args.server_cores, 1000, concurrency=c)
+        for workload, server, levels in saved_plan
+        for c in levels
+    ]
+    commands = {p["server"]: p.pop("command") for p in points}
+    memory = [
+        {
+            "workload": workload.name,
+            "server": server.name,
+            "framework": server.framework,
+            "processes": 1,
+            "workers": 1,
+            "worker_rss_kib": {"idle": 30_000, "loaded": 31_000},
+            "total_rss_kib": {"idle": 30_000, "loaded": 31_000},
+        }
+        for workload, server, _ in saved_plan
+        if workload is bench.MEMORY_WORKLOAD
+    ]
+    bench.partial_path(output).write_text(json.dumps(bench.assemble(args, points, commands, memory)))
+    result = run_bench("--quick", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert f"resuming: {len(points)} points" in result.stdout
+    measured = [line for line in result.stdout.splitlines() if "req/s" in line]
+    assert len(measured) == 1 and last_workload.name in measured[0] and last_server.name in measured[0]
+    data = json.loads(output.read_text())
+    assert data["results"][:-1] == points
+    last = data["results"][-1]
+    assert (last["workload"], last["server"]) == (last_workload.name, last_server.name)
+    assert not bench.partial_path(output).exists()
+
+
+def test_a_partial_file_from_other_settings_or_broken_is_not_resumed(tmp_path):
+    args = bench.parse_args(["--quick", "--output", str(tmp_path / "benchmark.json")])
+    bench.partial_path(args.output).write_text(json.dumps({"settings": {"repetitions": 9}, "results": [1]}))
+    assert bench.saved_run(args)["results"] == []
+    bench.partial_path(args.output).write_text("{not json")
+    assert bench.saved_run(args)["results"] == []
 
 
 def test_ctrl_c_stops_every_server(wrk, tmp_path):
@@ -111,7 +165,7 @@ def test_ctrl_c_stops_every_server(wrk, tmp_path):
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
-    assert "interrupted" in stderr
+    assert "interrupted" in stderr and "resumes" in stderr
     time.sleep(0.5)
     assert processes_with(marker) == []
     assert not (tmp_path / "never.json").exists()
@@ -170,7 +224,8 @@ def test_committed_data_is_a_full_valid_run():
     bench.check(data)
     assert data["quick"] is False
     assert {r["workload"] for r in data["results"]} == {w.name for w in bench.WORKLOADS} - NOT_YET_MEASURED
-    assert all(len(r["repetitions"]) >= 3 for r in data["results"])
+    assert data["settings"]["repetitions"] >= 5 and data["settings"]["duration_seconds"] >= 3
+    assert all(len(r["repetitions"]) >= 5 for r in data["results"])
 
 
 def test_committed_data_holds_a_full_run_of_the_waiting_requests():
@@ -210,7 +265,7 @@ BROKEN_DATA = {
         "$.results[1].repetitions[0].latency_ms",
         "'p95' was unexpected",
     ),
-    "wrong schema_version": ((), "schema_version", 2, "$.schema_version", "3 was expected"),
+    "wrong schema_version": ((), "schema_version", 3, "$.schema_version", "4 was expected"),
     "memory of an unknown server": (
         ("memory", 0),
         "server",
@@ -233,19 +288,61 @@ BROKEN_DATA = {
         "$.results[2].workload",
         "not a key of $.workloads",
     ),
-    "no unsteady_attempts": (
+    "no discarded_attempts": (
         ("results", 0),
-        "unsteady_attempts",
+        "discarded_attempts",
         DELETE,
         "$.results[0]",
-        "'unsteady_attempts' is a required property",
+        "'discarded_attempts' is a required property",
     ),
-    "empty unsteady attempt": (
+    "empty discarded attempt": (
         ("results", 0),
-        "unsteady_attempts",
+        "discarded_attempts",
         [[]],
-        "$.results[0].unsteady_attempts[0]",
+        "$.results[0].discarded_attempts[0]",
         "should be non-empty",
+    ),
+    "no starved count": (
+        ("results", 0, "summary"),
+        "starved_connections",
+        DELETE,
+        "$.results[0].summary",
+        "'starved_connections' is a required property",
+    ),
+    "a role naming an unknown server": (
+        ("roles", "advised"),
+        "flask",
+        "waitress",
+        "$.roles.advised.flask",
+        "not a key of $.servers",
+    ),
+    "a full run of 3 runs a point": (
+        ("settings",),
+        "repetitions",
+        3,
+        "$.settings.repetitions",
+        "minimum of 5",
+    ),
+    "a full run without FastAPI's async def hello": (
+        ("workloads",),
+        "hello_async_def",
+        DELETE,
+        "$.workloads",
+        "'hello_async_def' is a required property",
+    ),
+    "a full run without gevent": (
+        ("servers",),
+        "gunicorn gevent, 1 worker",
+        DELETE,
+        "$.servers",
+        "'gunicorn gevent, 1 worker' is a required property",
+    ),
+    "a full run without the waiting requests": (
+        (),
+        "waiting",
+        DELETE,
+        "$",
+        "'waiting' is a required property",
     ),
     "zero concurrency": (("results", 3), "concurrency", 0, "$.results[3].concurrency", "minimum of 1"),
     "fractional count": (
@@ -255,7 +352,7 @@ BROKEN_DATA = {
         "$.results[3].summary.errors",
         "is not of type 'integer'",
     ),
-    "no repetitions": (("results", 4), "repetitions", [], "$.results[4].repetitions", "should be non-empty"),
+    "no repetitions": (("results", 4), "repetitions", [], "$.results[4].repetitions", "is too short"),
     "throughput as text": (
         ("results", 4, "repetitions", 0),
         "requests_per_second",
@@ -344,206 +441,51 @@ def assert_a_readable_chart(content: str, levels: list[int]) -> None:
 
 def test_the_charts_explain_themselves_and_the_page_captions_each():
     data = committed_data()
-    report = (DATA / bench_report.REPORT).read_text()
-    for workload in ("hello", "io_wait"):
+    page = (DATA / report.REPORT).read_text()
+    for workload in report.charted(data):
         levels = sorted({r["concurrency"] for r in data["results"] if r["workload"] == workload})
         assert_a_readable_chart((DATA / f"{workload}.svg").read_text(), levels)
-        shown = report.split(f"](data/{workload}.svg)", 1)[1].split("</figure>", 1)[0]
+        shown = page.split(f"](data/{workload}.svg)", 1)[1].split("</figure>", 1)[0]
         caption = re.fullmatch(r"\s*<figcaption>(.+)</figcaption>\s*", shown)
         assert caption and "best against best" in caption.group(1), shown
 
 
 def test_page_tables_and_charts_are_generated_from_the_data():
     data = json.loads((DATA / "benchmark.json").read_text())
-    for name, content in bench_report.report(data).items():
+    for name, content in report.report(data).items():
         assert (DATA / name).read_text() == content, f"docs/data/{name} is stale: run scripts/bench_report.py"
 
 
 def test_page_prose_has_no_hand_typed_figures():
-    prose = [
-        line
-        for line in (DOCS / "benchmark.md").read_text().splitlines()
-        if "--8<--" not in line and not line.startswith("python scripts/")
-    ]
+    page = re.sub(r"^ *```.*?^ *```$", "", (DOCS / "benchmark.md").read_text(), flags=re.M | re.S)  # code
+    prose = [line for line in page.splitlines() if "--8<--" not in line]
     text = re.sub(r"\]\([^)]*\)", "]", "\n".join(prose))  # link targets may hold digits
     assert re.findall(r"\d", text) == []
 
 
 def test_a_worker_per_core_when_the_servers_get_several_cores():
-    assert [bench.cpu_count(cores) for cores in ("0", "0-3", "0,2")] == [1, 4, 2]
+    assert [analysis.cpu_count(cores) for cores in ("0", "0-3", "0,2")] == [1, 4, 2]
     assert bench.servers_for("0") == bench.SERVERS
     per_core = bench.servers_for("0-1")[-1]
     assert per_core.name == "uvicorn, 2 workers (one per core)"
     assert per_core.args[per_core.args.index("--workers") + 1] == "2"
 
 
-# ---------------------------------------------------------------- the headline: the frameworks on equal cores
-
-UVICORN, SYNC, GTHREAD = (
-    "uvicorn, 1 worker",
-    "gunicorn sync, 1 worker",
-    "gunicorn gthread, 1 worker x 8 threads",
-)
-TIMES = bench_report.TIMES
-
-
-def point(
-    workload: str, server: str, framework: str, cpus: str | None, *rates: float, errors: int = 0
-) -> dict:
-    """A result at the headline concurrency, its server pinned to `cpus` (None: not pinned)."""
-    command = "server {module}:app"
-    repetitions = [
-        {
-            "requests_per_second": rate,
-            "latency_ms": {"p50": 1.0, "p90": 2.0, "p99": 3.0},
-            "errors": errors,
-            "non_2xx": 0,
-        }
-        for rate in rates
-    ]
-    return {
-        "workload": workload,
-        "server": server,
-        "framework": framework,
-        "command": f"taskset --cpu-list {cpus} {command}" if cpus else command,
-        "concurrency": bench.HEADLINE,
-        "repetitions": repetitions,
-        "summary": bench.summarize(repetitions),
-        "unsteady_attempts": [],
-    }
-
-
-def synthetic(*points: dict) -> dict:
-    """Benchmark data that passes the schema check, made of `points`, on the committed data's machine."""
-    committed = committed_data()
-    servers = {p["server"]: {"framework": p["framework"], "command": p["command"]} for p in points}
-    results = [{key: value for key, value in p.items() if key != "command"} for p in points]
-    data = {**committed, "servers": servers, "results": results, "memory": []}
-    bench.check(data)
-    return data
-
-
-def by_kind(data: dict) -> dict[tuple[str, str], bench_report.Pairing]:
-    found, _ = bench_report.pairings(data)
-    return {(pairing.workload, pairing.kind): pairing for pairing in found}
-
-
-def test_headline_pairs_each_frameworks_best_and_its_common_default_on_equal_cores():
-    data = synthetic(
-        point("hello", UVICORN, "fastapi", "0", 1000, 1010, 990),
-        point("hello", "granian ASGI, 1 worker", "fastapi", "0", 1500, 1490, 1510),
-        point("hello", SYNC, "flask", "0", 800, 810, 790),
-        point("hello", GTHREAD, "flask", "0", 900, 910, 890),
-        point("hello", "granian WSGI, 1 worker", "flask", "0", 3000, 2990, 3010),
-    )
-    pairs = by_kind(data)
-    best, default = pairs["hello", bench_report.BEST], pairs["hello", bench_report.DEFAULT]
-    assert (best.fastapi.server, best.flask.server) == ("granian ASGI, 1 worker", "granian WSGI, 1 worker")
-    assert best.candidates == {"fastapi": 2, "flask": 3}
-    assert bench_report.verdict(best) == bench_report.Verdict("flask", 2.0)
-    # The common default for a workload that does not wait: uvicorn against gunicorn's sync worker.
-    assert (default.fastapi.server, default.flask.server) == (UVICORN, SYNC)
-    assert bench_report.verdict(default) == bench_report.Verdict("fastapi", 1.25)
-    table = "\n".join(bench_report.headline(data))
-    # Every cell names its configuration, and the ratio goes to the faster framework.
-    assert "| JSON hello endpoint | best measured | 1,500 req/s (granian ASGI, 1 worker; best of 2) " in table
-    assert f"| 3,000 req/s (granian WSGI, 1 worker; best of 3) | Flask, 2.00{TIMES} |" in table
-    assert (
-        f"| 1,000 req/s (uvicorn, 1 worker) | 800 req/s (gunicorn sync, 1 worker) | FastAPI, 1.25{TIMES} |"
-        in table
-    )
-    assert "Servers pinned to CPU 0 (1 core, `taskset`)" in table
-    opening = "\n".join(bench_report.summary(data))
-    assert (
-        f"Flask (granian WSGI, 1 worker) is 2.00{TIMES} as fast as FastAPI (granian ASGI, 1 worker)"
-        in opening
-    )
-    assert f"FastAPI (uvicorn, 1 worker) is 1.25{TIMES} as fast as Flask (gunicorn sync, 1 worker)" in opening
-
-
-def test_the_common_default_for_a_waiting_workload_is_gunicorn_with_threads():
-    data = synthetic(
-        point("io_wait", UVICORN, "fastapi", "0", 1900, 1910, 1890),
-        point("io_wait", SYNC, "flask", "0", 18, 18, 18),
-        point("io_wait", GTHREAD, "flask", "0", 152, 151, 153),
-    )
-    default = by_kind(data)["io_wait", bench_report.DEFAULT]
-    assert default.flask.server == GTHREAD
-    assert bench_report.verdict(default) == bench_report.Verdict("fastapi", 1900 / 152)
-    # The sync worker's figure is still reported, as what one sync worker does, not as the comparison.
-    notes = "\n".join(bench_report.headline_notes(data))
-    assert "Flask under gunicorn sync, 1 worker completes 18 req/s at 100 connections, 0.9% of" in notes
-
-
-def test_the_headline_refuses_to_compare_unequal_cores():
-    data = synthetic(
-        # FastAPI's fastest configuration ran on two cores, Flask's only on one: not its rival.
-        point("hello", UVICORN, "fastapi", "0", 1000, 1010, 990),
-        point("hello", "uvicorn, 2 workers (one per core)", "fastapi", "0-1", 5000, 5010, 4990),
-        point("hello", SYNC, "flask", "0", 800, 810, 790),
-        # On the I/O wait, the frameworks never ran on as many cores as each other.
-        point("io_wait", "uvicorn, 2 workers (one per core)", "fastapi", "0-1", 1900, 1910, 1890),
-        point("io_wait", GTHREAD, "flask", "0", 152, 151, 153),
-        # A server whose command records no pinning is compared with nothing.
-        point("validation_valid", UVICORN, "fastapi", "0", 5000, 5010, 4990),
-        point("validation_valid", "unpinned", "flask", None, 3000, 3010, 2990),
-    )
-    found, unpaired = bench_report.pairings(data)
-    assert {(p.workload, p.cores) for p in found} == {("hello", 1)}
-    best = by_kind(data)["hello", bench_report.BEST]
-    assert best.fastapi.server == UVICORN and best.candidates == {"fastapi": 1, "flask": 1}
-    assert "JSON hello endpoint: on 2 cores, only FastAPI was measured" in unpaired
-    assert "I/O wait of 50 ms (the article's example): on 2 cores, only FastAPI was measured" in unpaired
-    assert "I/O wait of 50 ms (the article's example): on 1 core, only Flask was measured" in unpaired
-    assert "Flask, unpinned: its command records no CPU pinning" in unpaired
-    table = "\n".join(bench_report.headline(data))
-    assert "5,000 req/s" not in table.split("Not compared")[0]
-    assert "| I/O wait" not in table and "| JSON body validation" not in table
-
-
-@pytest.mark.parametrize(
-    "flask_rates, errors, says",
-    [
-        ((1040, 1100, 1070), 0, "tie: their repetitions' ranges overlap"),
-        ((2000, 2010, 1990), 3, "socket errors or timeouts"),
-        ((0, 0, 0), 0, "one of them completed no request"),
-    ],
-)
-def test_no_ratio_where_it_would_mislead(flask_rates, errors, says):
-    data = synthetic(
-        point("hello", UVICORN, "fastapi", "0", 1000, 1050, 1025),
-        point("hello", SYNC, "flask", "0", *flask_rates, errors=errors),
-    )
-    pairing = by_kind(data)["hello", bench_report.DEFAULT]
-    assert bench_report.verdict(pairing).faster is None
-    assert says in bench_report.verdict(pairing).reason
-    assert f"| {says}" in "\n".join(bench_report.headline(data))
-
-
-def test_a_common_default_that_was_not_measured_gets_no_ratio():
-    data = synthetic(
-        point("io_wait", UVICORN, "fastapi", "0", 1900, 1910, 1890),
-        point("io_wait", "granian WSGI, 1 worker", "flask", "0", 1000, 1010, 990),
-    )
-    default = by_kind(data)["io_wait", bench_report.DEFAULT]
-    assert default.flask is None
-    assert bench_report.verdict(default).reason == "Flask not measured in this configuration"
-    assert "| not measured |" in "\n".join(bench_report.headline(data))
-
-
-def test_the_page_opens_with_the_answer_and_includes_every_part_of_the_report():
+def test_the_page_opens_with_the_answer_and_a_chart_and_includes_every_part_of_the_report():
     page = (DOCS / "benchmark.md").read_text()
     body = page.split("# Benchmark", 1)[1].strip()
-    # The page's In short (tests/test_site.py holds every page to one), then the report's summary.
-    after_in_short = body.split("\n\n--8<-- ", 1)[1] if body.startswith('!!! abstract "In short"') else body
-    assert after_in_short.removeprefix("--8<-- ").startswith('"benchmark-report.md:summary"')
+    # The page's In short (tests/test_site.py holds every page to one), then the lead chart.
+    assert body.startswith('!!! abstract "In short"')
+    assert body.split("\n\n--8<-- ", 1)[1].startswith('"benchmark-report.md:lead"')
     included = re.findall(r'^--8<-- "benchmark-report\.md:([a-z]+)"$', page, re.M)
-    report = (DATA / bench_report.REPORT).read_text()
-    sections = re.findall(r"^<!-- --8<-- \[start:([a-z]+)\] -->$", report, re.M)
+    generated = (DATA / report.REPORT).read_text()
+    sections = re.findall(r"^<!-- --8<-- \[start:([a-z]+)\] -->$", generated, re.M)
     assert sorted(included) == sorted(sections) and len(set(included)) == len(included)
-    # The long table of shares of the limit folds under its chart.
-    folded = report.split('??? info "Share of the theoretical limit', 1)[1]
-    assert folded.split("\n\n", 2)[1].startswith("    With a wait of")
+    lead = generated.split("[start:lead]")[1].split("[end:lead]")[0]
+    assert "](data/io_wait.svg)" in lead and "<figcaption>" in lead
+    # The long table of shares of the limit folds under its heading.
+    folded = generated.split('??? info "Share of the limit the wait sets', 1)[1]
+    assert folded.split("\n\n", 2)[1].startswith("    c connections that each wait")
     assert all(line.startswith("    |") for line in folded.split("\n\n")[2].splitlines())
 
 
@@ -582,81 +524,6 @@ def test_the_memory_and_threads_of_a_running_process_group_are_read_from_proc():
         child.communicate()
 
 
-def test_quart_is_shown_beside_the_headline_but_never_paired_in_it():
-    data = synthetic(
-        point("io_wait", UVICORN, "fastapi", "0", 1900, 1910, 1890),
-        point("io_wait", GTHREAD, "flask", "0", 152, 151, 153),
-        point("io_wait", "hypercorn, 1 worker", "quart", "0", 950, 940, 960),
-        point("io_wait", "uvicorn, 1 worker (Quart)", "quart", "0", 1950, 1940, 1960),
-    )
-    best = by_kind(data)["io_wait", bench_report.BEST]
-    assert (best.fastapi.server, best.flask.server) == (UVICORN, GTHREAD)
-    assert best.candidates == {"fastapi": 1, "flask": 1}
-    assert bench_report.quart_lines(data)[1].endswith(
-        "Quart (hypercorn, 1 worker) completes 950 req/s at 100 connections, 47.5% of the limit; "
-        "Quart (uvicorn, 1 worker) completes 1,950 req/s at 100 connections, 97.5% of the limit; "
-        "FastAPI (uvicorn, 1 worker) completes 1,900 req/s at 100 connections, 95.0% of the limit."
-    )
-    assert bench_report.label(data, "uvicorn, 1 worker (Quart)") == "Quart, uvicorn, 1 worker"
-
-
-def test_what_the_pages_say_about_the_data_holds_in_it():
-    """The prose about the data (Benchmark, performance, async databases and async pages) against the data.
-
-    A new run that contradicts a sentence fails here, naming it, until the sentence is rewritten.
-    """
-    data = committed_data()
-    rps = {
-        (r["workload"], r["server"], r["concurrency"]): r["summary"]["requests_per_second"]
-        for r in data["results"]
-    }
-    wait = data["settings"]["io_wait_seconds"]
-    uvicorn, sync = "uvicorn, 1 worker", "gunicorn sync, 1 worker"
-    levels = sorted(c for (w, s, c) in rps if (w, s) == ("io_wait", uvicorn))
-    shares = [rps["io_wait", uvicorn, c] * wait / c for c in levels]
-    # performance.md: "each framework's best measured server is level with the other's on the I/O wait,
-    # and Flask under granian leads on a trivial endpoint, while with the common defaults FastAPI leads"
-    found, _ = bench_report.pairings(data)
-    verdicts = {(p.workload, p.kind): (bench_report.verdict(p), p) for p in found}
-    best_wait = verdicts["io_wait", bench_report.BEST][1]
-    assert abs(best_wait.fastapi.requests_per_second / best_wait.flask.requests_per_second - 1) < 0.1
-    assert verdicts["hello", bench_report.BEST][0].faster == "flask"
-    assert "granian" in verdicts["hello", bench_report.BEST][1].flask.server
-    assert {verdicts[w, bench_report.DEFAULT][0].faster for w in ("hello", "io_wait")} == {"fastapi"}
-    # "a Flask app under a fast WSGI server outruns a FastAPI app under its usual ASGI one"
-    assert rps["hello", "granian WSGI, 1 worker", 100] > rps["hello", uvicorn, 100]
-    # "near the theoretical limit at low concurrency and falls further behind it as connections grow"
-    # (within the noise: no level more than two points of the limit above the one before)
-    assert shares[0] >= 0.9 and shares[-1] < shares[0] - 0.1, shares
-    assert all(later <= earlier + 0.02 for earlier, later in itertools.pairwise(shares)), shares
-    # "one gunicorn sync worker ... stays flat at one request per wait"
-    assert all(0.8 <= rps["io_wait", sync, c] * wait <= 1.2 for c in levels)
-    # "Granian's WSGI server ... keeps up with FastAPI"
-    assert rps["io_wait", "granian WSGI, 1 worker", 100] >= 0.9 * rps["io_wait", uvicorn, 100]
-    # Quart under Hypercorn "reaches a lower share of the limit than FastAPI under uvicorn" ("falls well
-    # short", async-support.md); "the same app under uvicorn closes part of that gap"
-    hypercorn, quart_uvicorn, fastapi = (
-        rps["io_wait", server, 100]
-        for server in ("hypercorn, 1 worker", "uvicorn, 1 worker (Quart)", uvicorn)
-    )
-    assert hypercorn < 0.8 * fastapi and hypercorn < quart_uvicorn < fastapi, (
-        hypercorn,
-        quart_uvicorn,
-        fastapi,
-    )
-    # "Flask's synchronous Session served more requests per second ... under every server measured"
-    database = {(data["servers"][s]["framework"], rate) for (w, s, c), rate in rps.items() if w == "database"}
-    assert min(rate for f, rate in database if f == "flask") > max(
-        rate for f, rate in database if f == "fastapi"
-    )
-    # "A Flask worker under gunicorn holds less than a FastAPI worker under uvicorn, idle and loaded;
-    # granian's WSGI worker ... grows the most under load"
-    memory = {entry["server"]: entry["worker_rss_kib"] for entry in data["memory"]}
-    assert all(memory[sync][when] < memory[uvicorn][when] for when in ("idle", "loaded"))
-    growth = {server: rss["loaded"] - rss["idle"] for server, rss in memory.items()}
-    assert max(growth, key=growth.get) == "granian WSGI, 1 worker", growth
-
-
 # ---------------------------------------------------------------- what a waiting request costs
 
 
@@ -668,9 +535,10 @@ def test_waiting_requests_quick_run_adds_its_results_and_keeps_the_rest(tmp_path
     assert result.returncode == 0, result.stderr
     data = json.loads(output.read_text())
     bench.check(data)
-    assert {key: value for key, value in data.items() if key != "waiting"} == {
-        key: value for key, value in before.items() if key != "waiting"
+    assert {key: value for key, value in data.items() if key not in ("waiting", "quick")} == {
+        key: value for key, value in before.items() if key not in ("waiting", "quick")
     }
+    assert data["quick"] is True  # no longer a full run
     points = {point["server"]: point for point in data["waiting"]["points"]}
     assert list(points) == [holder.server.name for holder in waiting.HOLDERS]
     for point in points.values():
@@ -682,7 +550,7 @@ def test_waiting_requests_quick_run_adds_its_results_and_keeps_the_rest(tmp_path
     assert (
         points["gunicorn gthread, 1 worker x 128 threads"]["added_threads"] >= 0.9 * 50
     )  # its idle threads serve a few
-    assert "| FastAPI, uvicorn, 1 worker | 50 |" in "\n".join(bench_report.waiting_lines(data))
+    assert "| FastAPI, uvicorn, 1 worker | 50 |" in report.report(data)[report.REPORT]
     assert processes_with("BENCH_RUN=waiting-") == []
 
 
@@ -723,7 +591,7 @@ def test_what_the_pages_say_about_waiting_requests_holds_in_the_data():
     # "Per waiting request, a greenlet under gevent took the least memory and a thread under granian the
     # most. A request on uvicorn took more than a thread of the gthread worker raised to hold them all"
     kib = {server: fullest(server)["kib_per_request"] for server in holders}
-    assert max(kib, key=kib.get) == "granian WSGI, 1 worker", kib
+    assert max(kib, key=kib.get) == "granian WSGI, 1 worker x 512 threads", kib
     assert {server for server in kib if kib[server] == min(kib.values())} <= set(by_loop[1:]), kib
     assert max(kib[server] for server in by_loop[1:]) < min(kib[server] for server in by_thread), kib
     assert kib["uvicorn, 1 worker"] > kib[raised[0]], kib

@@ -1,10 +1,12 @@
-"""The benchmark, as a package: what each part measures, one module each.
+"""The benchmark, as a package: what each part measures or writes, one module each.
 
-scripts/bench.py (throughput under wrk) and scripts/bench_report.py (the page's
-tables and charts) move here part by part; so far:
+scripts/bench.py (throughput under wrk) and scripts/bench_report.py (the
+page's report) are the commands; the parts:
 
 - `processes`: a server's processes read from /proc (memory, threads, CPU time);
 - `hold_client`: holds N requests open against a server and says when each was answered;
 - `waiting`: what a waiting request costs each server, in memory and threads;
+- `analysis`: what the data says, as values (pairings, verdicts, the tie rule);
+- `report` and `report.md.j2`: the page's sentences and tables, from those values;
 - `charts`: the page's charts, drawn by matplotlib.
 """

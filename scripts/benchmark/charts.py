@@ -70,8 +70,13 @@ def throughput_chart(
     with rc_context(STYLE):
         figure = Figure(figsize=(5.6, 6.4), layout="constrained")
         axes = figure.subplots()
+        drawn: set[tuple[str, object, str]] = set()
         for name, framework, server, by_level in series:
             dashes, marker = line_style(server)
+            # A second line of the same framework and server kind (two sync worker counts, FastAPI's
+            # def and async def) gets hollow markers and a thinner line, so the two stay apart.
+            second = (framework, str(dashes), marker) in drawn
+            drawn.add((framework, str(dashes), marker))
             shown = sorted(by_level)
             axes.plot(
                 shown,
@@ -79,8 +84,9 @@ def throughput_chart(
                 color=FRAMEWORK_COLORS[framework],
                 linestyle=dashes,
                 marker=marker,
-                linewidth=2,
-                markersize=6,
+                markerfacecolor="white" if second else FRAMEWORK_COLORS[framework],
+                linewidth=1.2 if second else 2,
+                markersize=7 if second else 6,
                 label=name,
             )
         peak = max(value for *_, by_level in series for value in by_level.values())

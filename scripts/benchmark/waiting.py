@@ -33,7 +33,7 @@ from scripts.benchmark.processes import process_group
 from scripts.local_servers import running_servers
 from scripts.paths import ROOT
 from scripts.server_commands import (
-    GRANIAN_WSGI,
+    GRANIAN_WSGI_QUIET,
     GUNICORN,
     GUNICORN_GEVENT,
     UVICORN,
@@ -94,7 +94,7 @@ HOLDERS = [
         10_000,
     ),
     Holder(
-        quiet(GRANIAN_WSGI, "granian WSGI, 1 worker"),
+        GRANIAN_WSGI_QUIET,
         "512 blocking threads, granian's default",
         512,
     ),
@@ -241,6 +241,7 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         data["waiting"] = measure(args)
+        data["quick"] = data["quick"] or args.quick  # quick waiting results make no full run
     except KeyboardInterrupt:
         print("\ninterrupted: servers stopped, nothing written", file=sys.stderr)
         return 130

@@ -72,6 +72,8 @@ RUN_NO_SNIPPET_CODE = (
     "test_browser.py",
     "test_lighthouse.py",
     "test_bench.py",
+    "test_bench_analysis.py",
+    "test_bench_claims.py",
     "test_contract_support.py",
     "test_latest.py",
     "test_link_checker.py",
