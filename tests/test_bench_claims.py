@@ -215,10 +215,12 @@ def the_server_matters_more_on_short_requests(data: dict) -> bool:
 CLAIMS: list[Claim] = [
     # benchmark.md, In short, and performance.md's In short
     Claim("FastAPI serves more requests", advised_faster_but_on_the_database, lead=True),
-    Claim("by far the most where requests wait on I/O", most_where_requests_wait, lead=True),
+    Claim("most of all where requests wait", most_where_requests_wait, lead=True),
     Claim("Configured for the work, Flask keeps up", flask_ties_or_leads_best_against_best),
     Claim("Flask ties or leads", flask_ties_or_leads_best_against_best),
-    Claim("The worker model decides the I/O wait", the_worker_model_decides_the_wait),
+    Claim("it ties or leads on every workload", flask_ties_or_leads_best_against_best),
+    Claim("A thread per waiting request caps gunicorn's", the_worker_model_decides_the_wait),
+    Claim("The worker model decides the I/O wait, not the framework", the_worker_model_decides_the_wait),
     Claim("the two frameworks tie on SQLite as their docs advise", sync_driver_ties_as_advised),
     Claim("FastAPI's async driver is no faster than its sync one", async_driver_no_faster),
     # benchmark.md, What the data shows

@@ -6,6 +6,7 @@ report.md.j2 lays them out: one template for the whole Markdown file, whose
 sections (`--8<-- "benchmark-report.md:<name>"`) the page includes.
 """
 
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -355,7 +356,16 @@ def charted(data: dict) -> list[str]:
 # ---------------------------------------------------------------- the page
 
 
-def context(data: dict) -> dict:
+def size(svg: str) -> tuple[int, int]:
+    """A chart's width and height in CSS pixels, from its viewBox (points): given to its <img>, they let the
+    browser hold the chart's room before the file arrives, so nothing below it moves."""
+    found = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    if found is None:
+        raise ValueError("the chart has no viewBox")
+    return tuple(round(float(points) * 4 / 3) for points in found.groups())
+
+
+def context(data: dict, sizes: dict[str, tuple[int, int]]) -> dict:
     """Everything the template shows, computed here so the template only lays it out."""
     settings = data["settings"]
     results = data["results"]
@@ -369,7 +379,10 @@ def context(data: dict) -> dict:
         "roles": role_lines(data),
         "accident": data["roles"]["accident"].get("flask"),
         "accident_rows": accident_rows(data),
-        "charts": {w: {"caption": caption(data, w), "title": title(data, w)} for w in charted(data)},
+        "charts": {
+            w: {"caption": caption(data, w), "title": title(data, w), "width": width, "height": height}
+            for w, (width, height) in sizes.items()
+        },
         "swept": {w: swept_table(data, w) for w in charted(data)},
         "limits": {w: limit_rows(data, w) for w in charted(data) if waits(data, w)},
         "tables": [
@@ -472,7 +485,7 @@ def environment() -> Environment:
 
 def report(data: dict) -> dict[str, str]:
     """File name -> content, for every file the page uses."""
-    files = {REPORT: environment().get_template(TEMPLATE).render(**context(data))}
-    for workload in charted(data):
-        files[f"{workload}.svg"] = chart(data, workload)
-    return files
+    charts = {workload: chart(data, workload) for workload in charted(data)}
+    sizes = {workload: size(svg) for workload, svg in charts.items()}
+    page = environment().get_template(TEMPLATE).render(**context(data, sizes))
+    return {REPORT: page, **{f"{workload}.svg": svg for workload, svg in charts.items()}}
