@@ -1,7 +1,9 @@
 """ruff keeps snippets/, tests/ and scripts/ linted and formatted, as readers copy from them."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,17 +31,23 @@ REGISTRY_HOSTS = [
 ]
 
 
-def test_no_tracked_file_names_a_package_registrys_host():
+def project_files() -> list[Path]:
+    """The project's own files: every file but those in hidden folders (.git, .venv, .cache), installed
+    packages and build output, so that a copy of the project without its .git is read the same way."""
+    skipped = {"node_modules", "site", "__pycache__"}
+    found = []
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in skipped]
+        found += [Path(folder) / name for name in files]
+    return found
+
+
+def test_no_project_file_names_a_package_registrys_host():
     """Requirements are pinned without URLs and pages link a project's own docs or repository, so the
     project names no registry: a reader follows the project, and a mirror can stand in for the index."""
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split("\0")
     naming = [
-        name
-        for name in tracked
-        if name
-        and (ROOT / name).is_file()
-        and any(host in (ROOT / name).read_text(errors="replace") for host in REGISTRY_HOSTS)
+        str(path.relative_to(ROOT))
+        for path in project_files()
+        if any(host in path.read_text(errors="replace") for host in REGISTRY_HOSTS)
     ]
     assert naming == []

@@ -78,7 +78,7 @@ def test_a_server_the_test_does_not_declare_is_an_error(served):
 
 
 def test_selecting_one_topic_starts_only_its_servers(pytester):
-    """Selecting hello's tests runs them against hello's three apps, and the pool starts nothing else."""
+    """Selecting hello's tests runs them against hello's four apps, and the pool starts nothing else."""
     # The templates page has an exchange named "hello" too: `-k hello` alone selects its apps as well.
     selection = ["-k", "hello and not templates"]
     options = ["-v", "--no-cov", f"--rootdir={ROOT}", "-c", ROOT / "pyproject.toml"]
@@ -92,9 +92,10 @@ def test_selecting_one_topic_starts_only_its_servers(pytester):
         for line in itertools.takewhile(lambda line: not line.startswith("="), lines[heading + 1 :])
         if line
     ]
-    assert re.fullmatch(r"started 3 servers at once in [\d.]+ s", report[0]), report
+    assert re.fullmatch(r"started 4 servers at once in [\d.]+ s", report[0]), report
     assert report[1:] == [
         "  hello/fastapi under uvicorn",
+        "  hello/fastapi_async under uvicorn",
         "  hello/flask under gunicorn",
         "  hello/quart under hypercorn",
     ]
