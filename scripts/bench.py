@@ -687,7 +687,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="measure a point again when (max-min)/median of its repetitions exceeds this (default 0.10)",
     )
     parser.add_argument(
-        "--attempts", type=int, default=3, help="at most this many measurements of one point (default 3)"
+        "--attempts", type=int, default=2, help="at most this many attempts at one point (default 2)"
     )
     parser.add_argument("--server-cores", default="0", help="CPU list for the servers (taskset; default 0)")
     parser.add_argument("--wrk-cores", default="1", help="CPU list for wrk (taskset; default 1)")
