@@ -123,7 +123,7 @@ def test_over_a_socket_each_on_its_own_database_file(served, app, update_shown):
 
 # ---------------------------------------------------------------- a slow query and a request meanwhile
 
-REPORT_ROWS = "2000000"  # about 0.6 s of SQLite on an idle core, 2 to 3 s on a busy one
+REPORT_ROWS = "5000000"  # 0.8 to 1.5 s of SQLite on an idle core (this machine varies), a few s on a busy one
 TIMED = {app: on_its_own_file(app, "timed", REPORT_ROWS=REPORT_ROWS) for app in (APPS[0], BLOCKING)}
 # The request sent while /report runs: for the aiosqlite app, another query; the blocking app has no
 # other endpoint, so FastAPI's own OpenAPI document, which touches no database at all.
