@@ -292,20 +292,17 @@ def chart_series(data: dict, workload: str) -> list[tuple[str, str, str, dict[in
     sources = [workload, *(w for w, about in data["workloads"].items() if about["same_work_as"] == workload)]
     chosen: list[tuple[str, str]] = []
     for source in sources:
-        at_headline = by_server(data, source, c)
-        best: dict[str, str] = {}
-        for server, figures in at_headline.items():
-            framework = figures[0].framework
-            if source != workload and framework != "fastapi":
-                continue
-            if framework not in best or figures[0].requests_per_second > max(
-                m.requests_per_second for m in at_headline[best[framework]]
-            ):
-                best[framework] = server
+        # From FastAPI's second declaration, only FastAPI's lines: the others did that work in `workload`.
+        drawn = {
+            server: figures[0]
+            for server, figures in by_server(data, source, c).items()
+            if source == workload or figures[0].framework == "fastapi"
+        }
         for role in ("advised", "accident"):
-            for framework, server in data["roles"][role].items():
-                if server in at_headline and (source == workload or framework == "fastapi"):
-                    chosen.append((source, server))
+            chosen += [(source, server) for server in data["roles"][role].values() if server in drawn]
+        best: dict[str, str] = {}
+        for server, m in sorted(drawn.items(), key=lambda item: item[1].requests_per_second):
+            best[m.framework] = server  # the fastest comes last
         chosen += [(source, server) for server in best.values()]
     series = []
     for source, server in dict.fromkeys(chosen):
