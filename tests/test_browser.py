@@ -633,3 +633,25 @@ def test_a_deferred_section_lays_out_as_the_rest_of_the_page(visit, viewport):
     assert places["text"] == places["heading"], places
     assert places["code"] == ([0, PHONE["width"]] if viewport is PHONE else places["heading"]), places
     assert watch.problems == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "laptop"])
+def test_a_chart_holds_its_place_before_it_arrives(browser, build, viewport):
+    """The Benchmark page's charts are held back until the page has painted, as they are when the
+    network or the machine is slow: nothing on the page may move when they arrive."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        held = []
+        context.route("**/*.svg", lambda route: held.append(route))
+        context.add_init_script(RECORD_LAYOUT_SHIFTS)
+        page = context.new_page()
+        page.goto(build.address + "benchmark/", wait_until="domcontentloaded")
+        page.wait_for_function("performance.getEntriesByType('paint').length > 0")
+        assert held, "the page asked for no chart before it painted"
+        for route in held:
+            route.continue_()
+        page.wait_for_function("[...document.images].every(image => image.complete)")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        assert layout_shifts(page, "screen") == []
+    finally:
+        context.close()
