@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from scripts.bench import DATA_FILE, check
+from scripts.benchmark.data import DATA_FILE, check
 from scripts.benchmark.report import report
 
 

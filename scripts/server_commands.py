@@ -47,6 +47,11 @@ class ServerCommand:
         args = (*self.args[:-1], *options, TARGET) if takes_target_last else (*self.args, *options)
         return replace(self, name=name, args=args, shown=self.shown if shown is None else shown)
 
+    @property
+    def workers(self) -> int:
+        """How many worker processes the command starts (`--workers`, which every server here takes)."""
+        return int(self.args[self.args.index("--workers") + 1])
+
     def with_workers(self, name: str, workers: int) -> "ServerCommand":
         """The same command with `--workers` set to `workers` (every server here takes that option)."""
         args = list(self.args)

@@ -8,8 +8,7 @@ both to that with small data sets whose answer is known.
 
 import pytest
 
-from scripts import bench
-from scripts.benchmark import analysis, report
+from scripts.benchmark import analysis, measure, report
 from scripts.benchmark.analysis import Kind, NoRatio, Verdict
 from support.benchmark import point, synthetic
 
@@ -146,9 +145,9 @@ def test_the_median_attempt_is_kept_when_none_is_steady():
         return point("hello", UVICORN, "fastapi", "0", *rates)["repetitions"]
 
     attempts = [attempt(900, 1200, 1000), attempt(500, 700, 600), attempt(1500, 2000, 1800)]
-    assert bench.median_attempt(attempts, 100) == 0
-    assert bench.median_attempt(attempts[:2], 100) == 1  # of two, the slower: no flattering pick
-    summary = bench.summarize(attempt(900, 1200, 1000), 100)
+    assert measure.median_attempt(attempts, 100) == 0
+    assert measure.median_attempt(attempts[:2], 100) == 1  # of two, the slower: no flattering pick
+    summary = measure.summarize(attempt(900, 1200, 1000), 100)
     assert summary["requests_per_second"] == 1000 and summary["spread"] == 0.3
 
 

@@ -105,7 +105,7 @@ def throughput_chart(
         axes.set_xscale("log")
         axes.set_xticks(levels, [str(c) for c in levels])
         axes.minorticks_off()
-        axes.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
         axes.yaxis.set_major_formatter(FuncFormatter(thousands))
         axes.grid(axis="y", color="#dddddd", linewidth=0.8)
         axes.set_xlabel(X_AXIS_TITLE)

@@ -17,6 +17,7 @@ class ProcessSample:
     rss_kib: int  # resident set size
     cpu_ticks: int  # user and system time so far, in clock ticks
     threads: int
+    parent: int = 0  # the parent's pid
 
 
 def process_group(group: int, proc: Path = Path("/proc")) -> dict[int, ProcessSample]:
@@ -35,5 +36,6 @@ def process_group(group: int, proc: Path = Path("/proc")) -> dict[int, ProcessSa
                 rss_kib=int(fields[21]) * PAGE_KIB,
                 cpu_ticks=int(fields[11]) + int(fields[12]),
                 threads=int(fields[17]),
+                parent=int(fields[1]),
             )
     return found

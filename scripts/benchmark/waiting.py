@@ -28,8 +28,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench import DATA_FILE, Launch, check, drain
+from scripts.benchmark.data import DATA_FILE, check
 from scripts.benchmark.processes import process_group
+from scripts.benchmark.workloads import Launch
+from scripts.benchmark.wrk import drain
 from scripts.local_servers import running_servers
 from scripts.paths import ROOT
 from scripts.server_commands import (

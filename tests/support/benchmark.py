@@ -1,6 +1,7 @@
 """Benchmark data made up for tests: results whose answer is known, in the shape the schema requires."""
 
-from scripts import bench
+from scripts.benchmark import data as benchmark_data
+from scripts.benchmark import measure, workloads
 
 
 def point(
@@ -11,7 +12,7 @@ def point(
     *rates: float,
     errors: int = 0,
     requests: int = 10_000,
-    concurrency: int = bench.HEADLINE,
+    concurrency: int = workloads.HEADLINE,
 ) -> dict:
     """A result at the headline concurrency, its server pinned to `cpus` (None: not pinned)."""
     command = "server {module}:app"
@@ -32,7 +33,7 @@ def point(
         "command": f"taskset --cpu-list {cpus} {command}" if cpus else command,
         "concurrency": concurrency,
         "repetitions": repetitions,
-        "summary": bench.summarize(repetitions, concurrency),
+        "summary": measure.summarize(repetitions, concurrency),
         "steady": True,
         "discarded_attempts": [],
     }
@@ -41,11 +42,11 @@ def point(
 def synthetic(*points: dict) -> dict:
     """Benchmark data that passes the schema check, made of `points`."""
     servers = {p["server"]: {"framework": p["framework"], "command": p["command"]} for p in points}
-    for role in bench.ROLES.values():
+    for role in workloads.ROLES.values():
         for framework, server in role.items():
             servers.setdefault(server, {"framework": framework, "command": None})
     data = {
-        "schema_version": bench.SCHEMA_VERSION,
+        "schema_version": benchmark_data.SCHEMA_VERSION,
         "generated": "2026-12-04T00:00:00+00:00",
         "quick": True,
         "machine": {
@@ -64,13 +65,13 @@ def synthetic(*points: dict) -> dict:
             "max_spread": 0.1,
             "attempts": 2,
         },
-        "headline_concurrency": bench.HEADLINE,
-        "roles": bench.ROLES,
-        "role_sources": bench.ROLE_SOURCES,
-        "workloads": {workload.name: workload.describe() for workload in bench.WORKLOADS},
+        "headline_concurrency": workloads.HEADLINE,
+        "roles": workloads.ROLES,
+        "role_sources": workloads.ROLE_SOURCES,
+        "workloads": {workload.name: workload.describe() for workload in workloads.WORKLOADS},
         "servers": servers,
         "results": [{key: value for key, value in p.items() if key != "command"} for p in points],
         "memory": [],
     }
-    bench.check(data)
+    benchmark_data.check(data)
     return data
