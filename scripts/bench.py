@@ -18,7 +18,7 @@ the Benchmark page's tables and charts. The parts are in scripts/benchmark/:
 what is measured (workloads), wrk (wrk), measuring (measure), the data
 file's shape (data).
 
-    python -m scripts.bench            # the full run (about an hour on two cores)
+    python -m scripts.bench            # the full run (about 40 minutes on two cores)
     python -m scripts.bench --quick    # seconds: one point per server, to check the pipeline
 
 Every run is bounded: each wrk call lasts --duration seconds, servers only
@@ -64,7 +64,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="measure a point again when (max-min)/median of its repetitions exceeds this (default 0.10)",
     )
     parser.add_argument(
-        "--attempts", type=int, default=2, help="at most this many attempts at one point (default 2)"
+        "--attempts",
+        type=int,
+        default=1,
+        help="at most this many attempts at one point (default 1: on a shared machine a second attempt"
+        " rarely settles a noisy point, and costs a third of the run)",
     )
     parser.add_argument("--server-cores", default="0", help="CPU list for the servers (taskset; default 0)")
     parser.add_argument("--wrk-cores", default="1", help="CPU list for wrk (taskset; default 1)")

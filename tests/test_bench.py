@@ -68,6 +68,7 @@ def test_quick_run_end_to_end(wrk, tmp_path):
     assert process.returncode == 0, stderr
     data = json.loads(output.read_text())
     benchmark_data.check(data)
+    assert len(data["cpu_spread"]) == 2  # the machine's steadiness as the run started and as it ended
     assert {r["server"] for r in data["results"]} == {server.name for server in workloads.SERVERS}
     assert all(r["summary"]["requests_per_second"] > 0 for r in data["results"])
     assert all(r["summary"]["non_2xx"] == 0 and r["summary"]["errors"] == 0 for r in data["results"])
@@ -130,7 +131,8 @@ def test_an_interrupted_run_resumes_from_the_points_it_saved(wrk, tmp_path):
         for workload, server, _ in saved_plan
         if workload is workloads.MEMORY_WORKLOAD
     ]
-    measure.partial_path(output).write_text(json.dumps(measure.assemble(args, points, commands, memory)))
+    saved = measure.assemble(args, points, commands, memory, cpu_spreads=[0.5])
+    measure.partial_path(output).write_text(json.dumps(saved))
     result = run_bench("--quick", "--output", str(output))
     assert result.returncode == 0, result.stderr
     assert f"resuming: {len(points)} points" in result.stdout
@@ -138,6 +140,8 @@ def test_an_interrupted_run_resumes_from_the_points_it_saved(wrk, tmp_path):
     assert len(measured) == 1 and last_workload.name in measured[0] and last_server.name in measured[0]
     data = json.loads(output.read_text())
     assert data["results"][:-1] == points
+    # The machine's steadiness as the first run started, as the resumed one started, and at the end.
+    assert len(data["cpu_spread"]) == 3 and data["cpu_spread"][0] == 0.5
     last = data["results"][-1]
     assert (last["workload"], last["server"]) == (last_workload.name, last_server.name)
     assert not measure.partial_path(output).exists()
@@ -269,7 +273,14 @@ BROKEN_DATA = {
         "$.results[1].repetitions[0].latency_ms",
         "'p95' was unexpected",
     ),
-    "wrong schema_version": ((), "schema_version", 3, "$.schema_version", "4 was expected"),
+    "wrong schema_version": ((), "schema_version", 3, "$.schema_version", "5 was expected"),
+    "a full run without the machine's steadiness at its end": (
+        (),
+        "cpu_spread",
+        [0.01],
+        "$.cpu_spread",
+        "is too short",
+    ),
     "memory of an unknown server": (
         ("memory", 0),
         "server",
@@ -491,7 +502,10 @@ def test_the_page_opens_with_the_answer_and_a_chart_and_includes_every_part_of_t
     # The page's In short (tests/test_site.py holds every page to one), then the lead chart.
     assert body.startswith('!!! abstract "In short"')
     assert body.split("\n\n--8<-- ", 1)[1].startswith('"benchmark-report.md:lead"')
-    included = re.findall(r'^--8<-- "benchmark-report\.md:([a-z]+)"$', page, re.M)
+    # Every section of the report is on the Benchmark page or on its measurements page, once.
+    measurements = (DOCS / "benchmark-measurements.md").read_text()
+    included = re.findall(r'^--8<-- "benchmark-report\.md:([a-z]+)"$', page + measurements, re.M)
+    assert re.findall(r'^--8<-- "benchmark-report\.md:([a-z]+)"$', measurements, re.M) == ["details"]
     generated = (DATA / report.REPORT).read_text()
     sections = re.findall(r"^<!-- --8<-- \[start:([a-z]+)\] -->$", generated, re.M)
     assert sorted(included) == sorted(sections) and len(set(included)) == len(included)

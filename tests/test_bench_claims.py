@@ -81,15 +81,14 @@ GTHREAD = "gunicorn gthread, 1 worker x {} threads"
 TIE_RULE = "tests/test_bench_analysis.py::test_no_ratio_where_it_would_mislead"
 
 
-def advised_faster_but_on_the_database(data: dict) -> bool:
-    found = {
-        workload: verdict.faster
-        for (workload, kind), verdict in verdicts(data).items()
-        if kind is Kind.ADVISED
-    }
-    return all(
-        (faster != "fastapi") if w.startswith("database") else (faster == "fastapi")
-        for w, faster in found.items()
+def advised_faster_where_async(data: dict) -> bool:
+    """As advised: FastAPI faster wherever its endpoint is async def (all but the article's def hello
+    and the database rows), the def hello a tie, Flask faster on SQLite."""
+    found = {w: v for (w, kind), v in verdicts(data).items() if kind is Kind.ADVISED}
+    return (
+        found.pop("hello").no_ratio is analysis.NoRatio.TIE
+        and all(found.pop(w).faster == "flask" for w in ("database", "database_async_driver"))
+        and all(verdict.faster == "fastapi" for verdict in found.values())
     )
 
 
@@ -130,8 +129,8 @@ def one_sync_worker_starves(data: dict) -> bool:
     return measured(data, "io_wait", data["roles"]["accident"]["flask"]).starved > 0
 
 
-def sync_driver_ties_as_advised(data: dict) -> bool:
-    return verdicts(data)["database", Kind.ADVISED].no_ratio is analysis.NoRatio.TIE
+def flask_faster_on_sqlite_as_advised(data: dict) -> bool:
+    return verdicts(data)["database", Kind.ADVISED].faster == "flask"
 
 
 def async_driver_no_faster(data: dict) -> bool:
@@ -139,8 +138,9 @@ def async_driver_no_faster(data: dict) -> bool:
     return sync.ties(async_) or async_.requests_per_second < sync.requests_per_second
 
 
-def neither_driver_faster(data: dict) -> bool:
-    return measured(data, "database", UVICORN).ties(measured(data, "database_async_driver", UVICORN))
+def async_driver_slower(data: dict) -> bool:
+    sync, async_ = measured(data, "database", UVICORN), measured(data, "database_async_driver", UVICORN)
+    return not sync.ties(async_) and async_.requests_per_second < sync.requests_per_second
 
 
 def flask_best_serves_more_queries(data: dict) -> bool:
@@ -174,18 +174,23 @@ def noise(data: dict) -> bool:
     return max(busy) <= 0.6 and statistics.median(waiting_) <= 0.03 < statistics.median(busy)
 
 
+def the_machine_itself_varies(data: dict) -> bool:
+    """A fixed loop, timed as a point is, disagreed with itself by a few hundredths at least once."""
+    return max(data["cpu_spread"]) >= 0.02
+
+
 def every_flask_server_beats_the_async_driver(data: dict) -> bool:
     async_ = measured(data, "database_async_driver", UVICORN)
     flask = [m[0] for m in analysis.by_server(data, "database", analysis.headline(data)).values()]
     return all(m.low > async_.high for m in flask if m.framework == "flask")
 
 
-def hypercorn_falls_well_short(data: dict) -> bool:
+def hypercorn_falls_short(data: dict) -> bool:
     hypercorn, quart, fastapi = (
-        measured(data, "io_wait", server).requests_per_second
+        measured(data, "io_wait", server)
         for server in ("hypercorn, 1 worker", "uvicorn, 1 worker (Quart)", UVICORN)
     )
-    return hypercorn < 0.8 * fastapi and hypercorn < quart
+    return hypercorn.high < fastapi.low and hypercorn.requests_per_second < quart.requests_per_second
 
 
 def flask_worker_lighter(data: dict) -> bool:
@@ -214,17 +219,23 @@ def the_server_matters_more_on_short_requests(data: dict) -> bool:
 
 CLAIMS: list[Claim] = [
     # benchmark.md, In short, and performance.md's In short
-    Claim("FastAPI serves more requests", advised_faster_but_on_the_database, lead=True),
+    Claim("FastAPI serves more requests", advised_faster_where_async, lead=True),
+    Claim("hello ties, and Flask serves more SQLite reads", advised_faster_where_async, lead=True),
     Claim("most of all where requests wait", most_where_requests_wait, lead=True),
     Claim("Configured for the work, Flask keeps up", flask_ties_or_leads_best_against_best),
     Claim("Flask ties or leads", flask_ties_or_leads_best_against_best),
     Claim("it ties or leads on every workload", flask_ties_or_leads_best_against_best),
     Claim("A thread per waiting request caps gunicorn's", the_worker_model_decides_the_wait),
     Claim("The worker model decides the I/O wait, not the framework", the_worker_model_decides_the_wait),
-    Claim("the two frameworks tie on SQLite as their docs advise", sync_driver_ties_as_advised),
+    Claim(
+        "Flask as its docs advise serves more of them than FastAPI",
+        flask_faster_on_sqlite_as_advised,
+        lead=True,
+    ),
     Claim("FastAPI's async driver is no faster than its sync one", async_driver_no_faster),
     # benchmark.md, What the data shows
     Claim("CPU-bound points disagree by up to a few tenths", noise),
+    Claim("disagrees with itself too", the_machine_itself_varies),
     Claim("Two configurations whose runs overlap are a tie here", source=TIE_RULE),
     Claim("declared async def, FastAPI ties Flask's best", async_def_ties_flasks_best),
     Claim(
@@ -238,7 +249,7 @@ CLAIMS: list[Claim] = [
         "it reaches a lower share of the limit than FastAPI under uvicorn",
         hypercorn_lower_and_uvicorn_closes_most,
     ),
-    Claim("neither is faster than the other", neither_driver_faster),
+    Claim("the async endpoint served fewer of them in this run", async_driver_slower, lead=True),
     Claim("Flask's best server serves more of them than either", flask_best_serves_more_queries, lead=True),
     # benchmark.md, Memory per worker and What a waiting request costs
     Claim("a Flask worker under gunicorn holds less", flask_worker_lighter),
@@ -255,7 +266,7 @@ CLAIMS: list[Claim] = [
         "an async view serves no more requests at once than a sync one",
         source="tests/test_concurrency.py::test_scenario_runs_as_the_page_says",
     ),
-    Claim("falls well short of FastAPI under uvicorn", hypercorn_falls_well_short),
+    Claim("falls short of FastAPI under uvicorn", hypercorn_falls_short, lead=True),
     Claim(
         "async is not inherently faster than sync code",
         source="https://flask.palletsprojects.com/en/stable/async-await/",
@@ -263,7 +274,7 @@ CLAIMS: list[Claim] = [
     # topics/async-databases.md
     Claim("Async is not faster", async_driver_no_faster),
     Claim("Async does not make a query faster", async_driver_no_faster),
-    Claim("AsyncSession was no faster than FastAPI's own synchronous Session", neither_driver_faster),
+    Claim("AsyncSession was no faster than FastAPI's own synchronous Session", async_driver_no_faster),
     Claim(
         "Flask's synchronous Session served more requests per second",
         every_flask_server_beats_the_async_driver,

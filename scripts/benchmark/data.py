@@ -13,7 +13,7 @@ from jsonschema.exceptions import best_match
 from scripts.paths import DOCS
 
 DATA_FILE = DOCS / "data" / "benchmark.json"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA_FILE = Path(__file__).with_name("schema.json")
 
 

@@ -152,6 +152,36 @@ def memory_entry(
     }
 
 
+# A fixed piece of work, timed as a point is: its pace in each run, one number a line.
+CPU_LOOP = """
+import hashlib, sys, time
+seconds, runs = float(sys.argv[1]), int(sys.argv[2])
+for _ in range(runs):
+    end, done = time.perf_counter() + seconds, 0
+    while time.perf_counter() < end:
+        hashlib.sha256(bytes(4096)).digest()
+        done += 1
+    print(done, flush=True)
+"""
+
+
+def cpu_spread(args: argparse.Namespace) -> float:
+    """How far the machine alone lets a point's runs disagree: (max - min) / median of a fixed loop's
+    pace over --repetitions runs of --duration seconds, on the servers' cores and with nothing else
+    running. A point cannot be expected to be steadier than this."""
+    command = ["taskset", "--cpu-list", args.server_cores, sys.executable, "-c", CPU_LOOP]
+    timeout = args.duration * args.repetitions + 30
+    result = subprocess.run(
+        [*command, str(args.duration), str(args.repetitions)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+    )
+    paces = [int(line) for line in result.stdout.split()]
+    return round((max(paces) - min(paces)) / statistics.median(paces), 4)
+
+
 def partial_path(output: Path) -> Path:
     """Where a run saves each point as it goes, so an interrupted run resumes (beside --output)."""
     return output.with_name(output.stem + ".partial.json")
@@ -173,7 +203,7 @@ def settings(args: argparse.Namespace) -> dict:
 
 def saved_run(args: argparse.Namespace) -> dict:
     """What an interrupted run with the same settings saved, or an empty run."""
-    empty = {"results": [], "memory": [], "servers": {}}
+    empty: dict = {"results": [], "memory": [], "servers": {}, "cpu_spread": []}
     path = partial_path(args.output)
     if not path.exists():
         return empty
@@ -223,9 +253,11 @@ def measure(args: argparse.Namespace) -> dict:
     memory_done = {entry["server"]: entry for entry in saved["memory"]}
     results, memory = [], []
     commands = {name: about["command"] for name, about in saved["servers"].items()}
+    # The machine's own steadiness, as each run (or resumed run) starts and as the whole run ends.
+    cpu_spreads = [*saved.get("cpu_spread", []), cpu_spread(args)]
 
     def save() -> None:
-        data = assemble(args, results, commands, memory)
+        data = assemble(args, results, commands, memory, cpu_spreads)
         partial_path(args.output).parent.mkdir(parents=True, exist_ok=True)
         partial_path(args.output).write_text(json.dumps(data, indent=1) + "\n")
 
@@ -275,10 +307,17 @@ def measure(args: argparse.Namespace) -> dict:
                 if measures_memory:
                     memory.append(memory_entry(server, idle, process_group(group)))
                     save()
-    return assemble(args, results, commands, memory)
+    cpu_spreads.append(cpu_spread(args))
+    return assemble(args, results, commands, memory, cpu_spreads)
 
 
-def assemble(args: argparse.Namespace, results: list[dict], commands: dict, memory: list[dict]) -> dict:
+def assemble(
+    args: argparse.Namespace,
+    results: list[dict],
+    commands: dict,
+    memory: list[dict],
+    cpu_spreads: list[float],
+) -> dict:
     """The data file: what was measured, how, on what, and what the report needs to read it."""
     return {
         "schema_version": SCHEMA_VERSION,
@@ -286,6 +325,7 @@ def assemble(args: argparse.Namespace, results: list[dict], commands: dict, memo
         "quick": args.quick,
         "machine": machine(args),
         "settings": settings(args),
+        "cpu_spread": cpu_spreads,
         "headline_concurrency": HEADLINE,
         "roles": ROLES,
         "role_sources": ROLE_SOURCES,

@@ -330,7 +330,7 @@ def caption(data: dict, workload: str) -> str:
     finding = f" At {headline(data)} connections, " + "; ".join(said) + "." if said else ""
     return (
         "Requests per second by concurrent connections: each framework as its docs advise and at its best, "
-        f"and Flask's one sync worker; every server is in the tables under Every measurement.{finding}"
+        f"and Flask's one sync worker; every server is on Benchmark measurements.{finding}"
     )
 
 
@@ -392,6 +392,7 @@ def context(data: dict, sizes: dict[str, tuple[int, int]]) -> dict:
         ],
         "redone": redone,
         "steady_share": 1 - len(unsteady) / len(results),
+        "machine_spread": data["cpu_spread"],
         "max_spread": settings["max_spread"],
         "memory": memory_rows(data),
         "memory_workload": memory_workload(data),

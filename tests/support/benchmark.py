@@ -65,6 +65,7 @@ def synthetic(*points: dict) -> dict:
             "max_spread": 0.1,
             "attempts": 2,
         },
+        "cpu_spread": [0.02, 0.03],
         "headline_concurrency": workloads.HEADLINE,
         "roles": workloads.ROLES,
         "role_sources": workloads.ROLE_SOURCES,
