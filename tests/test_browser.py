@@ -636,8 +636,9 @@ def test_a_deferred_section_lays_out_as_the_rest_of_the_page(visit, viewport):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["phone", "laptop"])
-def test_a_chart_holds_its_place_before_it_arrives(browser, build, viewport):
-    """The Benchmark page's charts are held back until the page has painted, as they are when the
+@pytest.mark.parametrize("path", ["benchmark/", "benchmark-measurements/"])
+def test_a_chart_holds_its_place_before_it_arrives(browser, build, path, viewport):
+    """The benchmark pages' charts are held back until the page has painted, as they are when the
     network or the machine is slow: nothing on the page may move when they arrive."""
     context = browser.new_context(viewport=viewport)
     try:
@@ -645,7 +646,7 @@ def test_a_chart_holds_its_place_before_it_arrives(browser, build, viewport):
         context.route("**/*.svg", lambda route: held.append(route))
         context.add_init_script(RECORD_LAYOUT_SHIFTS)
         page = context.new_page()
-        page.goto(build.address + "benchmark/", wait_until="domcontentloaded")
+        page.goto(build.address + path, wait_until="domcontentloaded")
         page.wait_for_function("performance.getEntriesByType('paint').length > 0")
         assert held, "the page asked for no chart before it painted"
         for route in held:
