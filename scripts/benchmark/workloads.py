@@ -71,15 +71,22 @@ class Workload:
 
 
 EVERY_FASTAPI_AND_FLASK = (*FASTAPI_SERVERS, *FLASK_SERVERS)
+
+
+def three_frameworks(topic: str, fastapi_path: str, flask_path: str) -> dict[str, tuple[str, str]]:
+    """A topic's FastAPI, Flask and Quart apps, Quart's at FastAPI's path (both await)."""
+    return {
+        "fastapi": (f"snippets.{topic}.fastapi_app", fastapi_path),
+        "flask": (f"snippets.{topic}.flask_app", flask_path),
+        "quart": (f"snippets.{topic}.quart_app", fastapi_path),
+    }
+
+
 WORKLOADS = [
     Workload(
         "hello",
         "JSON hello endpoint",
-        {
-            "fastapi": ("snippets.hello.fastapi_app", "/"),
-            "flask": ("snippets.hello.flask_app", "/"),
-            "quart": ("snippets.hello.quart_app", "/"),
-        },
+        three_frameworks("hello", "/", "/"),
         SWEEP,
         (*EVERY_FASTAPI_AND_FLASK, *QUART_SERVERS),
         variant="def",
@@ -96,11 +103,7 @@ WORKLOADS = [
     Workload(
         "io_wait",
         "I/O wait of 50 ms (the article's example)",
-        {
-            "fastapi": ("snippets.io_wait.fastapi_app", "/async"),
-            "flask": ("snippets.io_wait.flask_app", "/sync"),
-            "quart": ("snippets.io_wait.quart_app", "/async"),
-        },
+        three_frameworks("io_wait", "/async", "/sync"),
         SWEEP,
         (*EVERY_FASTAPI_AND_FLASK, *QUART_SERVERS),
         io_seconds=IO_SECONDS,
