@@ -470,7 +470,7 @@ def test_the_charts_explain_themselves_and_the_page_captions_each():
         assert_a_readable_chart((DATA / f"{workload}.svg").read_text(), levels)
         shown = page.split(f"](data/{workload}.svg)", 1)[1].split("</figure>", 1)[0]
         caption = re.fullmatch(
-            r"\{ width=\"\d+\" height=\"\d+\" \}\s*<figcaption>(.+)</figcaption>\s*", shown
+            r"\{ width=\"\d+\" height=\"\d+\" decoding=\"async\" \}\s*<figcaption>(.+)</figcaption>\s*", shown
         )
         assert caption and "best against best" in caption.group(1), shown
 
