@@ -319,6 +319,15 @@ def chart_series(data: dict, workload: str) -> list[tuple[str, str, str, dict[in
     return sorted(series, key=lambda line: order[line[1]])
 
 
+# The chart the Benchmark page opens with; every other chart stands on Benchmark measurements, above
+# the table of every server it draws from (report.md.j2).
+LEAD = "io_wait"
+
+
+def where_every_server(workload: str) -> str:
+    return "on Benchmark measurements" if workload == LEAD else "in the folded table below"
+
+
 def caption(data: dict, workload: str) -> str:
     """What the chart shows, and what it finds, from the data."""
     found, _ = pairings(data)
@@ -330,7 +339,7 @@ def caption(data: dict, workload: str) -> str:
     finding = f" At {headline(data)} connections, " + "; ".join(said) + "." if said else ""
     return (
         "Requests per second by concurrent connections: each framework as its docs advise and at its best, "
-        f"and Flask's one sync worker; every server is on Benchmark measurements.{finding}"
+        f"and Flask's one sync worker; every server is {where_every_server(workload)}.{finding}"
     )
 
 
@@ -477,7 +486,7 @@ def environment() -> Environment:
         autoescape=False,  # Markdown, not HTML
     )
     env.filters.update(rate=rate, percent=percent, mib=mib, plural=plural)
-    env.globals.update(EVERY_POINT=EVERY_POINT)
+    env.globals.update(EVERY_POINT=EVERY_POINT, LEAD=LEAD)
     return env
 
 
