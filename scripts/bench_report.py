@@ -1,11 +1,11 @@
 """Turn the benchmark data into the Benchmark page's tables and SVG charts.
 
 Reads docs/data/benchmark.json (written by scripts/bench.py and
-scripts/benchmark/waiting.py) and writes docs/data/benchmark-report.md, whose
+scripts/bench_waiting.py) and writes docs/data/benchmark-report.md, whose
 sections (lead, headline, details, memory, waiting, method) the page
 includes, and one SVG chart per swept workload. The report reads the data
 file alone: the workloads, the headline concurrency and each framework's
-configuration as its docs advise are written there. scripts/benchmark/
+configuration as its docs advise are written there. harness/benchmark/
 analysis.py compares, report.py and report.md.j2 write; the tests rebuild
 these files from the data and fail if the committed ones differ.
 
@@ -17,8 +17,8 @@ import json
 import sys
 from pathlib import Path
 
-from scripts.benchmark.data import DATA_FILE, check
-from scripts.benchmark.report import report
+from harness.benchmark.data import DATA_FILE, check
+from harness.benchmark.report import report
 
 
 def main(argv: list[str]) -> int:

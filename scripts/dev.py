@@ -14,9 +14,8 @@ the weekly workflow's check that the site still holds for the frameworks'
 next releases. Once set up, this process replaces itself with mkdocs or
 pytest, so a signal that stops the command stops the server or the tests too.
 
-It uses only the standard library: it runs on the system Python before .venv
-exists, which is why the repository root is found here and not imported from
-scripts/paths.py.
+It uses only the standard library, and so do the parts of harness/ it imports
+(project.py, suite.py): it runs on the system Python before .venv exists.
 """
 
 import argparse
@@ -29,24 +28,16 @@ import venv
 from pathlib import Path
 from typing import NoReturn
 
-ROOT = Path(__file__).resolve().parent.parent  # see the docstring
-VENV = ROOT / ".venv"
-REQUIREMENTS = ROOT / "requirements.txt"
+# Run as a file, Python puts scripts/ on sys.path, not the root that holds harness/.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from harness.project import REQUIREMENTS, ROOT, pinned_requirements, topic_problem
+from harness.suite import LATEST_REPORT, LATEST_VENV, VENV, pytest_command, venv_bin, versions_report
+
 STAMP = VENV / "requirements.sha256"
 NODE_LOCK = ROOT / "package-lock.json"
 NODE_STAMP = ROOT / "node_modules" / "package-lock.sha256"
 ADDRESS = "127.0.0.1:8000"
-LATEST_VENV = ROOT / ".venv-latest"
-LATEST_REPORT = ROOT / "latest-run"  # junit.xml and versions.txt of the last --latest run
-# Left out against the newest releases, each for its reason: the benchmark (slow, and its
-# figures are measured with the pins), and the check that the installed versions are the pins.
-# Named first in the report of the versions --latest installed.
-HEADLINE_PACKAGES = ("fastapi", "starlette", "pydantic", "flask", "werkzeug", "uvicorn", "gunicorn")
-LATEST_DESELECTED = ("tests/test_site.py::test_installed_versions_are_the_pinned_ones",)
-
-
-def venv_bin(name: str) -> Path:
-    return VENV / "bin" / name
 
 
 def ensure_environment() -> None:
@@ -95,48 +86,8 @@ def ensure_latest_environment() -> Path:
     return python
 
 
-def versions_report(pinned: dict[str, str], latest: dict[str, str]) -> str:
-    """Which packages the newest releases change, pin -> newest, and how many stay the same."""
-    changed = [
-        f"  {name} {pinned[name]} -> {latest[name]}"
-        for name in sorted(latest)
-        if pinned.get(name, latest[name]) != latest[name]
-    ]
-    added = [f"  {name} {latest[name]} (not pinned)" for name in sorted(set(latest) - set(pinned))]
-    same = len(latest) - len(changed) - len(added)
-    headline = ", ".join(f"{name} {latest[name]}" for name in HEADLINE_PACKAGES if name in latest)
-    lines = [
-        f"Newest releases: {headline}.",
-        f"{len(changed)} differ from requirements.txt, {same} are the pinned version.",
-    ]
-    return "\n".join([*lines, *changed, *added])
-
-
-def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
-    """requirements.txt as {distribution name, lowercase: version}."""
-    pins = {}
-    for line in path.read_text().splitlines():
-        if "==" in line and not line.lstrip().startswith("#"):
-            name, version = line.split("==", 1)
-            pins[name.strip().lower()] = version.strip()
-    return pins
-
-
 def serve_command(extra: list[str]) -> list[str]:
     return [str(venv_bin("mkdocs")), "serve", "--dev-addr", ADDRESS, *extra]
-
-
-def pytest_command(options: argparse.Namespace, extra: list[str], python: str | None = None) -> list[str]:
-    """pytest with coverage of snippets/ (or of the one topic's folder under --topic), and the selection."""
-    if options.topic is not None:
-        selection = ["--topic", options.topic, f"--cov=snippets/{options.topic}"]
-    elif options.latest:
-        deselected = [option for test in LATEST_DESELECTED for option in ("--deselect", test)]
-        junit = f"--junitxml={LATEST_REPORT / 'junit.xml'}"
-        selection = ["--cov", "-m", "not bench", *deselected, junit]
-    else:
-        selection = ["--cov", *(["--quick"] if options.quick else [])]
-    return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]
 
 
 def replace_process(command: list[str]) -> NoReturn:
@@ -154,7 +105,9 @@ def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
     if not (options.quick or options.topic):  # only the full run audits with Lighthouse
         ensure_node_tools()
     python = str(ensure_latest_environment()) if options.latest else None
-    replace_process(pytest_command(options, extra, python))
+    replace_process(
+        pytest_command(extra, quick=options.quick, topic=options.topic, latest=options.latest, python=python)
+    )
 
 
 COMMANDS = {"serve": serve, "test": test}
@@ -189,11 +142,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     options, extra = parser.parse_known_args(argv)
     if options.command != "test" and (options.quick or options.topic or options.latest):
         parser.error("--quick, --topic and --latest go with the test command")
-    if options.topic is not None and not (ROOT / "snippets" / options.topic).is_dir():
-        topics = sorted(path.parent.name for path in (ROOT / "snippets").glob("*/__init__.py"))
-        parser.error(
-            f"--topic {options.topic}: there is no snippets/{options.topic}/; topics are: {', '.join(topics)}"
-        )
+    if options.topic is not None and (problem := topic_problem(options.topic)):
+        parser.error(f"--topic {options.topic}: {problem}")
     return options, extra
 
 

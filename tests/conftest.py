@@ -1,9 +1,9 @@
 """What every test shares: the tiers and selections, simulated I/O, Hypothesis profiles, the one site build.
 
 Tiers. Every test that needs more than this process (real servers, timings,
-Chromium, wrk, a copy of the project) carries a marker, declared in
-tests/support/tiers.py and applied here, nowhere else. `--quick` leaves all of them out: what remains is the
-edit loop (in-process contracts and tables, generated input at a small
+Chromium, wrk, a copy of the project) carries a marker, written on the test
+or its module; tests/support/tiers.py declares them. `--quick` leaves all of
+them out: what remains is the edit loop (in-process contracts and tables, generated input at a small
 Hypothesis profile, inline examples, the strict build with its census and link
 check, lint, and coverage of snippets/). `--topic NAME` runs everything about
 one topic plus the site checks. `scripts/dev.py test` with neither runs it all.
@@ -22,24 +22,16 @@ import coverage
 import pytest
 from hypothesis import HealthCheck, settings
 
-from scripts.built_site import BUILDS, Build, build_for, builds_summary, served_folder
-from scripts.tools import missing, tools_required
-from support.apps import all_apps
+from harness.project import topic_problem
+from harness.site_build import BUILDS, Build, build_for, builds_summary, served_folder
+from harness.tools import missing, tools_required
 from support.background import Lane
 from support.browser import lighthouse_audits
 from support.scaffold import scaffold_and_check
 from support.site import REPO_URL, SITE_SUBPATH, build_copy_with_zensical, read_pages
-from support.tiers import (
-    LEFT_OUT_OF_A_TOPIC,
-    RUN_NO_SNIPPET_CODE,
-    TIERS,
-    module_tiers,
-    run_rank,
-    selected,
-    tiers_of,
-)
+from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of
 
-pytest_plugins = ["pytester", "support.server_pool"]
+pytest_plugins = ["pytester"]
 
 # The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same
 # behaviour. Set before any snippet is imported, and inherited by real servers.
@@ -104,11 +96,8 @@ def pytest_configure(config):
     for marker, needs in TIERS.items():
         config.addinivalue_line("markers", f"{marker}: tests that {needs}")
     topic = config.getoption("topic")
-    if topic is not None and topic not in {app.topic for app in all_apps()}:
-        known = ", ".join(sorted({app.topic for app in all_apps()}))
-        raise pytest.UsageError(
-            f"--topic {topic}: there is no snippets/{topic}/ with apps; topics are: {known}"
-        )
+    if topic is not None and (problem := topic_problem(topic)):
+        raise pytest.UsageError(f"--topic {topic}: {problem}")
     if config.getoption("quick") or topic is not None:
         profile = "quick"
     else:
@@ -125,17 +114,15 @@ def pytest_ignore_collect(collection_path, config):
     left_out = (
         TIERS if config.getoption("quick") else LEFT_OUT_OF_A_TOPIC if config.getoption("topic") else ()
     )
-    if set(module_tiers(collection_path.name)) & set(left_out):
+    if collection_path.suffix == ".py" and module_tiers(collection_path) & set(left_out):
         return True
     return None
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        for tier in tiers_of(item):
-            item.add_marker(tier)
-        if item.path.name in RUN_NO_SNIPPET_CODE:
-            item.add_marker("no_cover")
+        if "servers" in tiers_of(item) and not item.get_closest_marker("servers"):
+            item.add_marker("servers")  # the server pool's users: in the tier without saying so
     items.sort(key=run_rank)
     keep = selected(items, quick=config.getoption("quick"), topic=config.getoption("topic"))
     if len(keep) < len(items):
@@ -180,7 +167,7 @@ def report(request) -> list[str]:
 
 @pytest.fixture(scope="session")
 def require_tools(report):
-    """Call with tool names (scripts/tools.py): skip if one is missing, or fail under REQUIRE_TOOLS=1.
+    """Call with tool names (harness/tools.py): skip if one is missing, or fail under REQUIRE_TOOLS=1.
 
     Either way the site report says, once per tool, what is missing and how to install it.
     """

@@ -30,11 +30,10 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
-from support.apps import get_app
+from harness.apps import get_app
+from harness.servers import Server, serves
 from support.clients import in_process_client, socket_client
 from support.exchanges import check_exchange, exchanges_in_order
-from support.server_pool import serves
-from support.servers import Server
 from support.tables import request_rows
 
 TOPIC = "async_database"
@@ -151,6 +150,7 @@ def report_and_probe(base_url: str, probe: str) -> tuple[float, float]:
     return report_done - probe_sent, probe_done - probe_sent
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("app", [pytest.param(app, marks=serves(TIMED[app])) for app in TIMED], ids=str)
 def test_a_slow_query_and_a_request_sent_meanwhile(served, app):
     """Bounds relative to how long the query still ran once the probe was sent: a few seconds in all."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from support.apps import get_app
+from harness.apps import get_app
 from support.clients import in_process_client
 from support.tables import request_rows
 

@@ -8,8 +8,13 @@ import subprocess
 import sys
 import uuid
 
-from support.paths import ROOT, TESTS
-from support.processes import processes_with
+import pytest
+
+from harness.processes import processes_with
+from harness.project import ROOT, TESTS
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = pytest.mark.no_cover
 
 SCRIPT = """
 import subprocess, sys, time

@@ -13,11 +13,10 @@ import time
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from support.apps import get_app
+from harness.apps import get_app
+from harness.project import SNIPPETS
+from harness.servers import Server, serves
 from support.clients import in_process_client, socket_client
-from support.paths import SNIPPETS
-from support.server_pool import serves
-from support.servers import Server
 from support.tables import literal, read_pipe_table, request_rows
 
 TOPIC = "background_tasks"
@@ -71,6 +70,7 @@ def wait_for_output(server, text: str, timeout: float) -> bool:
     return text in server.output()
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(
     "row",
     [pytest.param(row, marks=serves(timing_server(row))) for row in TIMINGS],

@@ -21,14 +21,16 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from scripts import bench
-from scripts.benchmark import analysis, charts, measure, report, waiting, workloads
-from scripts.benchmark import data as benchmark_data
-from scripts.benchmark.processes import ProcessSample, process_group
-from scripts.benchmark.wrk import parse_wrk
+from harness.benchmark import analysis, charts, measure, report, waiting, workloads
+from harness.benchmark import data as benchmark_data
+from harness.benchmark import run as bench_run
+from harness.benchmark.wrk import parse_wrk
+from harness.processes import Process, process_group, processes_with
+from harness.project import DOCS, ROOT
 from support import benchmark as made_up
-from support.paths import DOCS, ROOT
-from support.processes import processes_with
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = [pytest.mark.bench, pytest.mark.no_cover]
 
 DATA = DOCS / "data"
 
@@ -110,7 +112,7 @@ def test_an_interrupted_run_resumes_from_the_points_it_saved(wrk, tmp_path):
     """Every point of the quick plan but the last server's is in the partial file: the run measures
     only that one, keeps the saved ones as they are, and removes the partial file when done."""
     output = tmp_path / "benchmark.json"
-    args = bench.parse_args(["--quick", "--output", str(output)])
+    args = bench_run.parse_args(["--quick", "--output", str(output)])
     *saved_plan, (last_workload, last_server, _) = workloads.plan(quick=True, cores=args.server_cores)
     points = [
         made_up.point(workload.name, server.name, server.framework, args.server_cores, 1000, concurrency=c)
@@ -148,7 +150,7 @@ def test_an_interrupted_run_resumes_from_the_points_it_saved(wrk, tmp_path):
 
 
 def test_a_partial_file_from_other_settings_or_broken_is_not_resumed(tmp_path):
-    args = bench.parse_args(["--quick", "--output", str(tmp_path / "benchmark.json")])
+    args = bench_run.parse_args(["--quick", "--output", str(tmp_path / "benchmark.json")])
     measure.partial_path(args.output).write_text(json.dumps({"settings": {"repetitions": 9}, "results": [1]}))
     assert measure.saved_run(args)["results"] == []
     measure.partial_path(args.output).write_text("{not json")
@@ -521,8 +523,8 @@ def test_the_workers_are_the_processes_the_command_starts_that_served_the_sweep(
     """A master or an arbiter starts the workers, a resource tracker spends no CPU time: neither is
     taken for a worker, even when one of two workers got almost no connection (a short run's luck)."""
 
-    def sample(rss_kib: int, cpu_ticks: int, parent: int) -> ProcessSample:
-        return ProcessSample(rss_kib, cpu_ticks, threads=1, parent=parent)
+    def sample(rss_kib: int, cpu_ticks: int, parent: int) -> Process:
+        return Process(0, parent, 1, zombie=False, rss_kib=rss_kib, cpu_ticks=cpu_ticks, threads=1)
 
     two_workers = next(server for server in workloads.SERVERS if server.name == "gunicorn sync, 2 workers")
     assert two_workers.workers == 2
@@ -575,7 +577,7 @@ def test_waiting_requests_quick_run_adds_its_results_and_keeps_the_rest(tmp_path
     output = tmp_path / "benchmark.json"
     shutil.copy(DATA / "benchmark.json", output)
     before = json.loads(output.read_text())
-    result = run_module("scripts.benchmark.waiting", "--quick", "--output", str(output), timeout=180)
+    result = run_module("scripts.bench_waiting", "--quick", "--output", str(output), timeout=180)
     assert result.returncode == 0, result.stderr
     data = json.loads(output.read_text())
     benchmark_data.check(data)
@@ -684,7 +686,7 @@ def test_a_waiting_point_is_the_median_reading_and_the_memory_each_request_added
 )
 def test_the_hold_client_refuses_bad_arguments_and_other_hosts(args):
     result = subprocess.run(
-        [sys.executable, "-m", "scripts.benchmark.hold_client", *args],
+        [sys.executable, "-m", "harness.benchmark.hold_client", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

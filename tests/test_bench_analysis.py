@@ -1,16 +1,19 @@
 """The benchmark's comparisons on made-up data: who is paired with whom, the tie rule, and the words.
 
-scripts/benchmark/analysis.py pairs each framework's best and docs-advised
+harness/benchmark/analysis.py pairs each framework's best and docs-advised
 configurations on equal cores and gives a ratio only where it means
-something; scripts/benchmark/report.py says so on the page. These tests hold
+something; harness/benchmark/report.py says so on the page. These tests hold
 both to that with small data sets whose answer is known.
 """
 
 import pytest
 
-from scripts.benchmark import analysis, measure, report
-from scripts.benchmark.analysis import Kind, NoRatio, Verdict
+from harness.benchmark import analysis, measure, report
+from harness.benchmark.analysis import Kind, NoRatio, Verdict
 from support.benchmark import point, synthetic
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = pytest.mark.no_cover
 
 UVICORN, GRANIAN_ASGI = "uvicorn, 1 worker", "granian ASGI, 1 worker"
 SYNC_2, SYNC_1 = "gunicorn sync, 2 workers", "gunicorn sync, 1 worker"

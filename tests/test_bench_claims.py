@@ -1,7 +1,7 @@
 """Every sentence that compares, on the Benchmark, performance and decision pages, holds: in the data, or
 in the source it cites.
 
-The report writes its own sentences from the data (scripts/benchmark/report.py),
+The report writes its own sentences from the data (harness/benchmark/report.py),
 so they hold by construction; the pages' hand-written ones are registered
 here, each with what backs it: a check against the committed run, under the
 tie rule (a difference inside the runs' spread is no lead), or the source the
@@ -18,10 +18,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from scripts.benchmark import analysis, waiting
-from scripts.benchmark.analysis import Kind
+from harness.benchmark import analysis, waiting
+from harness.benchmark.analysis import Kind
+from harness.project import DOCS
 from support.comparatives import comparatives, sentences
-from support.paths import DOCS
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = pytest.mark.no_cover
 
 # The pages whose comparisons lean on the benchmark: its own, and those that cite it.
 PAGES = [

@@ -17,8 +17,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
-from scripts.built_site import site_pages
-from scripts.tools import CHROMIUM, CHROMIUM_FLAGS
+from harness.project import SNIPPETS
+from harness.site_build import site_pages
+from harness.tools import CHROMIUM, CHROMIUM_FLAGS
 from support.browser import (
     BLOCKED_STORAGE,
     COLOUR_RULES,
@@ -37,9 +38,11 @@ from support.browser import (
     tab_panels,
     title_problems,
 )
-from support.paths import SNIPPETS
 from support.reading import IN_SHORT, is_prose
-from support.site import shown_text
+from support.site import as_shown
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.no_cover]
 
 PAGES = site_pages()
 PHONE = {"width": 390, "height": 844}  # a common phone today
@@ -404,7 +407,7 @@ def test_copy_button_copies_exactly_the_snippet_file(visit):
     block.first.hover()
     block.first.locator('button[data-md-type="copy"]').click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.rstrip("\n") == shown_text(snippet).rstrip("\n")
+    assert copied.rstrip("\n") == as_shown(snippet).rstrip("\n")
     assert watch.problems == []
 
 

@@ -1,7 +1,7 @@
 """Concurrency, measured: the scenarios table on the page, run against real servers.
 
 Each row names an app, the server that runs it (its `Served by` cell, looked
-up in scripts/server_commands.py), an endpoint, how many requests are sent at
+up in harness/servers.py), an endpoint, how many requests are sent at
 once and how long each waits; the test sends them and checks how they ran.
 Rows with the same app, server and wait share one server of the session's
 pool. Bounds are loose on purpose: "one at a time" needs at least N waits (a
@@ -26,13 +26,11 @@ import pytest
 from fastapi.testclient import TestClient
 from flask import Flask
 
-from scripts.server_commands import SERVER_COMMANDS, installed_program, shown_as
-from support.apps import get_app
+from harness.apps import get_app
+from harness.project import SNIPPETS
+from harness.servers import SERVER_COMMANDS, Server, installed_program, serves, shown_as
 from support.clients import socket_client
 from support.concurrency import time_concurrent_gets
-from support.paths import SNIPPETS
-from support.server_pool import serves
-from support.servers import Server
 from support.tables import literal, read_pipe_table
 
 TOPIC = "concurrency"
@@ -79,6 +77,7 @@ def test_an_unknown_served_by_cell_fails_naming_the_known_ones():
     assert all(repr(server.shown) in str(unknown.value) for server in SERVER_COMMANDS)
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(
     "row", [pytest.param(row, marks=serves(row["server"])) for row in SCENARIOS], ids=scenario_id
 )
@@ -122,6 +121,7 @@ def answered_at(base_url: str, sends: list[tuple[float, str]]) -> list[float]:
         return [future.result() for future in futures]
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(
     "size", [pytest.param(size, marks=serves(server)) for size, server in SHARED_POOL_SERVERS.items()]
 )

@@ -5,7 +5,7 @@ The statuses in the same table are checked by tests/test_contracts.py.
 
 import pytest
 
-from support.apps import get_app
+from harness.apps import get_app
 from support.clients import in_process_client
 from support.tables import literal, request_rows
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from support.apps import topic_apps
+from harness.apps import topic_apps
+from harness.servers import Server, running_servers
 from support.clients import in_process_client, socket_client
 from support.exchanges import check_exchange, exchanges_in_order
-from support.servers import Server, running_servers
 from support.tables import request_rows
 
 TOPIC = "database"
@@ -52,6 +52,7 @@ def test_sequence_table_in_order(app):
     assert answered == [(row.case, row.statuses[app.name]) for row in SEQUENCE]
 
 
+@pytest.mark.servers
 @pytest.mark.parametrize("app", APPS, ids=str)
 def test_over_a_socket_on_its_own_database_file(app, tmp_path, update_shown):
     if update_shown:

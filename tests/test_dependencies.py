@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from support.apps import get_app, topic_apps
+from harness.apps import get_app, topic_apps
 from support.clients import in_process_client
 
 

@@ -1,7 +1,7 @@
 """Every deployment command on the page, started for real on 127.0.0.1, answers its health check.
 
 The command runs as shown, with port 8000 swapped for a free one, in the
-session's server pool (tests/support/server_pool.py); the test also counts
+session's server pool (harness/servers.py); the test also counts
 the processes it started, to check the worker model the table states.
 """
 
@@ -11,11 +11,10 @@ import time
 
 import pytest
 
+from harness.processes import process_group
+from harness.project import SNIPPETS
+from harness.servers import HOST, ShownCommand, serves
 from support.clients import socket_client
-from support.paths import SNIPPETS
-from support.processes import in_group
-from support.server_pool import serves
-from support.servers import HOST, ShownCommand
 from support.tables import literal, read_pipe_table
 
 ROWS = read_pipe_table(
@@ -49,9 +48,9 @@ def test_command_serves_the_app(served, row):
     # A server that reloads on change runs the app in a child of the process watching the files.
     expected = (workers or 0) + 1 + ("reloads when a file changes" in stated)
     deadline = time.monotonic() + 15
-    while len(in_group(server.process.pid)) < expected and time.monotonic() < deadline:
+    while len(process_group(server.process.pid)) < expected and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert expected <= len(in_group(server.process.pid)) <= expected + 1, server.output()
+    assert expected <= len(process_group(server.process.pid)) <= expected + 1, server.output()
 
 
 def test_fastapi_requirements_the_page_states():

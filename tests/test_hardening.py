@@ -37,11 +37,10 @@ from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address as slowapi_remote_address
 from werkzeug.test import EnvironBuilder
 
-from support.apps import get_app
+from harness.apps import get_app
+from harness.project import SNIPPETS
+from harness.servers import HOST, Server, ShownCommand, serves
 from support.clients import WSGIServerTransport, in_process_client, socket_client
-from support.paths import SNIPPETS
-from support.server_pool import serves
-from support.servers import HOST, Server, ShownCommand
 from support.tables import literal, read_pipe_table, request_rows
 
 FASTAPI = get_app("hardening", "fastapi")
@@ -326,6 +325,7 @@ HUGE_HEAD = (
 )
 
 
+@pytest.mark.timing
 @on_both_servers()
 def test_a_declared_body_over_the_limit_is_refused_at_once(served, app):
     """1 GB declared, four bytes sent: a server that waited for the body would time out (5 s)."""

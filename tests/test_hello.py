@@ -5,7 +5,7 @@ path (tests/test_contracts.py checks it); this module checks what the page
 says about the docs FastAPI adds for free.
 """
 
-from support.apps import get_app
+from harness.apps import get_app
 from support.clients import in_process_client
 
 FASTAPI_HELLO = get_app("hello", "fastapi")

@@ -5,7 +5,7 @@ which for a project site has a path (/<repository>/), and REPO_URL to the
 repository. The run's one build (tests/conftest.py) is made and served the
 same way, and this module checks what hosting adds: "Edit this page",
 llms.txt, the last-update date, the 404 page, and compression as GitHub Pages
-sends it (scripts/built_site.py's server). A copy without git history (an
+sends it (harness/site_build.py's server). A copy without git history (an
 archive) is built and checked by tests/test_new_topic.py, whose copy has none:
 there every page shows the build date.
 """
@@ -18,9 +18,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scripts.built_site import site_pages
-from support.paths import DOCS, ROOT
+from harness.project import DOCS, ROOT
+from harness.site_build import site_pages
 from support.site import REPO_URL, tab_sets
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = pytest.mark.no_cover
 
 # The built file of every page but 404.html: "index.html", "topics/routing/index.html", ...
 CONTENT_PAGES = [f"{path}index.html" for path in site_pages()]
@@ -53,6 +56,7 @@ def test_no_page_asks_github_for_repository_facts(pages):
         assert soup.select_one('[data-md-component="source"]') is None, name
 
 
+@pytest.mark.slow
 def test_llms_txt_links_a_markdown_version_of_every_page(build, pages):
     listed = (build.site / "llms.txt").read_text()
     for name in CONTENT_PAGES:
@@ -75,6 +79,7 @@ def fenced_blocks(markdown: str) -> list[tuple[str, tuple[str, ...]]]:
     return blocks
 
 
+@pytest.mark.slow
 def test_every_tabbed_block_keeps_its_framework_in_the_llms_markdown(build, pages):
     """llms.txt drops the tab labels; each block's title, which names the framework, must stay."""
     checked = 0

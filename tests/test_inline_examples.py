@@ -13,8 +13,8 @@ turns the error into a plain failure naming the Markdown file and line.
 import pytest
 from pytest_examples import CodeExample, EvalExample, find_examples
 
+from harness.project import DOCS, TESTS
 from support.inline_examples import inline_examples, run_inline_example
-from support.paths import DOCS, TESTS
 
 
 @pytest.mark.parametrize("example", inline_examples(DOCS), ids=str)
@@ -61,6 +61,7 @@ def test_inline(example, eval_example):
 """
 
 
+@pytest.mark.slow
 def test_a_failing_inline_example_is_a_readable_failure(pytester):
     """The StopIteration workaround, proved on a deliberately broken page."""
     (pytester.mkdir("docs") / "broken.md").write_text(BROKEN_PAGE)

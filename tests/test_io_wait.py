@@ -9,11 +9,10 @@ import os
 
 import pytest
 
-from support.apps import topic_apps
+from harness.apps import topic_apps
+from harness.servers import Server, serves
 from support.clients import in_process_client
 from support.concurrency import time_concurrent_gets
-from support.server_pool import serves
-from support.servers import Server
 
 TOPIC = "io_wait"
 PATHS = {"fastapi": "/async", "flask": "/sync", "quart": "/async"}
@@ -29,6 +28,7 @@ def test_answer_waits_for_the_simulated_io(app):
     assert response.elapsed.total_seconds() >= float(os.environ["SIMULATED_IO_SECONDS"])
 
 
+@pytest.mark.timing
 @serves(*WAITING_SERVERS)
 def test_article_examples_under_their_production_servers(served):
     elapsed = {

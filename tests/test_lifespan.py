@@ -24,10 +24,10 @@ from fastapi.testclient import TestClient
 from flask import Flask
 from starlette.applications import Starlette
 
-from support.apps import get_app
+from harness.apps import get_app
+from harness.project import SNIPPETS
+from harness.servers import ShownCommand, running_servers
 from support.clients import socket_client
-from support.paths import SNIPPETS
-from support.servers import ShownCommand, running_servers
 from support.tables import literal, read_pipe_table
 
 TOPIC = "lifespan"
@@ -78,6 +78,7 @@ def row_id(row) -> str:
     return " ".join([words[0], *options, stop_signal(row["Stopped with"]).name])
 
 
+@pytest.mark.servers
 @pytest.mark.parametrize("row", ROWS, ids=row_id)
 def test_each_server_opens_and_closes_pools_as_the_table_says(row, tmp_path):
     command, log = literal(row["Command"]), tmp_path / "pool.log"

@@ -1,7 +1,7 @@
 """Lighthouse on the home page and a topic page: accessibility, best practices, SEO, weight budget.
 
 The audits run on the run's one build (tests/conftest.py), served compressed
-as GitHub Pages serves it, with the same code scripts/lighthouse.py uses to
+as GitHub Pages serves it, with the same code harness/lighthouse.py uses to
 audit every page; the whole suite runs them in the background as soon as the
 build is done (tests/support/background.py). The report shows each page's
 transfer and resource sizes. The performance score is printed, not asserted:
@@ -10,9 +10,12 @@ it depends on how busy the machine is (the report's CPU index).
 
 import pytest
 
-from scripts.lighthouse import NEEDS, table
+from harness.lighthouse import NEEDS, table
 from support.browser import LIGHTHOUSE_PAGES as PAGES
 from support.browser import lighthouse_audits
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.no_cover]
 
 MIN_SCORE = 95
 # The home page as hosted: what a reader downloads (compressed, as GitHub Pages sends it) and what
@@ -25,7 +28,7 @@ HOME_RESOURCE_BUDGET_KIB = 400
 def audits(build, background, require_tools, report):
     require_tools(*NEEDS)
     results = background.result("lighthouse", lambda: lighthouse_audits(build.address))
-    report.extend(["Lighthouse (scripts/lighthouse.py's audit):", *table(results).splitlines()])
+    report.extend(["Lighthouse (harness/lighthouse.py's audit):", *table(results).splitlines()])
     return results
 
 

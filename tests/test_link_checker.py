@@ -10,8 +10,13 @@ import json
 import re
 import subprocess
 
-from scripts.tools import LINKINATOR
-from support.paths import ROOT
+import pytest
+
+from harness.project import ROOT
+from harness.tools import LINKINATOR
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.no_cover]
 
 CONFIG = ROOT / "linkinator.config.json"
 # Everything but this machine (linkinator serves a folder on localhost): the suite stays offline.

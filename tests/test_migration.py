@@ -6,11 +6,10 @@ claims: both halves answer from one server process, each names itself, and
 the shared key check changes on both sides at once.
 """
 
-from support.apps import get_app
+from harness.apps import get_app
+from harness.processes import process_group
+from harness.servers import Server, serves
 from support.clients import socket_client
-from support.processes import in_group
-from support.server_pool import serves
-from support.servers import Server
 
 TOPIC = "migration"
 HALFWAY = get_app(TOPIC, "fastapi")
@@ -25,7 +24,7 @@ def test_both_halves_answer_from_one_uvicorn_process(served):
         moved, not_moved = client.get("/items/1"), client.get("/items")
     assert (moved.status_code, moved.headers["X-Served-By"]) == (200, "fastapi")
     assert (not_moved.status_code, not_moved.headers["X-Served-By"]) == (200, "flask")
-    assert len(in_group(server.process.pid, zombies=False)) == 1
+    assert len(process_group(server.process.pid, zombies=False)) == 1
 
 
 @serves(OTHER_KEY)

@@ -3,7 +3,7 @@
 import pytest
 from openapi_spec_validator import validate
 
-from support.apps import get_app
+from harness.apps import get_app
 from support.clients import in_process_client
 
 SCHEMA_PATHS = {"fastapi": "/openapi.json", "flask": "/openapi/openapi.json"}

@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support.paths import ROOT
+from harness.project import PYTHON_FOLDERS, ROOT
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.no_cover]
 
 CONFIG = ROOT / ".pre-commit-config.yaml"
 VENV_BIN = Path(sys.executable).parent  # the .venv the suite runs in, as the hooks' entries name it
@@ -67,9 +70,9 @@ def test_ruff_hooks_reject_what_ruff_rejects(tmp_path, hook_id, source, complain
 
 
 def test_ruff_hooks_see_the_folders_the_lint_test_checks():
-    """tests/test_lint.py runs ruff on snippets/, tests/ and scripts/; a commit there must be checked."""
+    """A commit to any folder tests/test_lint.py runs ruff on must be checked by the hooks too."""
     for hook_id in ("ruff-format", "ruff-check"):
-        for folder in ("snippets", "tests", "scripts"):
+        for folder in PYTHON_FOLDERS:
             assert re.match(HOOKS[hook_id]["files"], f"{folder}/example.py"), (hook_id, folder)
 
 

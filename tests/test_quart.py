@@ -9,12 +9,13 @@ input of tests/test_robustness.py covers the Quart endpoints too.
 
 import os
 
-from support.apps import get_app
+import pytest
+
+from harness.apps import get_app
+from harness.servers import Server, serves
 from support.clients import in_process_client, socket_client
 from support.concurrency import time_concurrent_gets
 from support.endpoints import robust_endpoints
-from support.server_pool import serves
-from support.servers import Server
 
 WAIT = 0.3
 AT_ONCE = 4
@@ -34,6 +35,7 @@ def test_answer_waits_for_the_simulated_io():
     assert response.elapsed.total_seconds() >= float(os.environ["SIMULATED_IO_SECONDS"])
 
 
+@pytest.mark.timing
 @serves(WAITING)
 def test_the_waits_overlap_under_hypercorn(served):
     """Bounded: 4 waits of 0.3 s take under 0.6 s together; queued, they would take 1.2 s."""

@@ -2,7 +2,7 @@
 
 The contract is the same as in process (tests/test_contracts.py): the shown
 exchanges and the bad-input tables. FastAPI apps run under uvicorn and Flask
-apps under gunicorn, from the session's server pool (tests/support/server_pool.py):
+apps under gunicorn, from the session's server pool (harness/servers.py):
 each test declares the app it talks to, so only the selected tests' apps are
 started, all at once, and all are stopped when the session ends, pass or fail.
 """
@@ -13,14 +13,14 @@ import re
 
 import pytest
 
-from scripts.server_commands import PRODUCTION
-from support.apps import all_apps, get_app
+from harness.apps import all_apps, get_app
+from harness.project import ROOT
+from harness.servers import PRODUCTION, Server, running_servers, serves
 from support.clients import socket_client
 from support.exchanges import ORDERED_TOPICS, all_shown_exchanges, check_exchange
-from support.paths import ROOT
-from support.server_pool import serves
-from support.servers import Server, running_servers
 from support.tables import bad_input_cases
+
+pytestmark = pytest.mark.servers
 
 # The database apps share a SQLite file in process; test_database.py serves
 # each on its own file, so they are left out here.

@@ -10,10 +10,10 @@ import importlib.util
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.apps import get_app
+from harness.project import SNIPPETS
 from snippets.routing.complete_allow import method_not_allowed
-from support.apps import get_app
 from support.clients import in_process_client
-from support.paths import SNIPPETS
 from support.tables import literal, read_pipe_table
 
 TOPIC = "routing"

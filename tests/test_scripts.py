@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from scripts.lighthouse import median_run
-from scripts.local_servers import HOST, free_ports
-from support.paths import ROOT
-from support.processes import in_group
+from harness.lighthouse import median_run
+from harness.processes import process_group
+from harness.project import ROOT
+from harness.servers import HOST, free_ports
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.no_cover]
 
 # Programs, not the modules they share (hooks, helpers).
 SCRIPTS = sorted(path for path in (ROOT / "scripts").glob("*.py") if "__main__" in path.read_text())
@@ -88,13 +91,14 @@ def test_stopping_dev_py_stops_what_it_started(tmp_path, command, child, signum)
     )
     try:
         assert wait_until(
-            lambda: any(child in each.command for each in in_group(process.pid, zombies=False)), 60
+            lambda: any(child in each.command for each in process_group(process.pid, zombies=False).values()),
+            60,
         ), f"{child} never started"
         if child == "mkdocs serve":
             assert wait_until(lambda: listening(port), 120), "mkdocs serve never listened"
         os.kill(process.pid, signum)  # to dev.py's own process only, as a terminal or CI runner would
-        assert wait_until(lambda: in_group(process.pid, zombies=False) == [], 20), in_group(
-            process.pid, zombies=False
+        assert wait_until(lambda: not process_group(process.pid, zombies=False), 20), list(
+            process_group(process.pid, zombies=False).values()
         )
     finally:
         with contextlib.suppress(ProcessLookupError):

@@ -18,9 +18,9 @@ import pytest
 from itsdangerous import TimestampSigner
 from itsdangerous.encoding import base64_decode, bytes_to_int
 
-from support.apps import topic_apps
+from harness.apps import topic_apps
+from harness.project import SNIPPETS
 from support.clients import in_process_client
-from support.paths import SNIPPETS
 from support.tables import literal, read_pipe_table
 
 APPS = topic_apps("sessions")

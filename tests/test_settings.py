@@ -5,9 +5,9 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from support.apps import get_app
+from harness.apps import get_app
+from harness.project import SNIPPETS
 from support.clients import in_process_client
-from support.paths import SNIPPETS
 from support.tables import literal, read_pipe_table
 
 ROWS = read_pipe_table(

@@ -28,11 +28,9 @@ import pytest
 from fastapi.testclient import TestClient
 from flask import Flask, Response, request, stream_with_context
 
-from scripts.server_commands import GUNICORN, GUNICORN_GTHREAD
-from support.apps import get_app
+from harness.apps import get_app
+from harness.servers import GUNICORN, GUNICORN_GTHREAD, Server, serves
 from support.clients import socket_client
-from support.server_pool import serves
-from support.servers import Server
 
 INTERVAL = 0.4  # seconds between two events
 ENV = {"SIMULATED_IO_SECONDS": str(INTERVAL)}
@@ -87,6 +85,7 @@ def wait_for_no_open_stream(base_url: str, within: float) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.timing
 @on_each_server(STREAMING_SERVERS)
 def test_events_arrive_one_by_one_as_produced(served, framework):
     """Event k is produced k intervals after the request; it must arrive then, not with the last."""
@@ -104,6 +103,7 @@ def test_events_arrive_one_by_one_as_produced(served, framework):
     assert arrivals[-1] - arrivals[0] >= (count - 1.5) * INTERVAL
 
 
+@pytest.mark.timing
 @on_each_server(STREAMING_SERVERS)
 def test_a_client_that_leaves_stops_the_producer(served, framework):
     """The client reads two events of sixty and closes the connection: within two intervals the
@@ -128,6 +128,7 @@ def test_a_client_that_leaves_stops_the_producer(served, framework):
     assert later == after, "the app went on producing after the generator was closed"
 
 
+@pytest.mark.timing
 @on_each_server(STREAMING_SERVERS)
 def test_what_an_open_stream_holds(served, framework):
     """THREADS streams at once (the gthread worker's threads), then one more request. uvicorn
@@ -175,6 +176,7 @@ TIMEOUT_SERVERS = {
 }
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(
     "worker", [pytest.param(name, marks=serves(server)) for name, server in TIMEOUT_SERVERS.items()]
 )

@@ -6,7 +6,7 @@ session with none of this project's options.
 
 import pytest
 
-from support.paths import SNIPPETS
+from harness.project import SNIPPETS
 
 SHOWN_TESTS = {
     "fastapi": SNIPPETS / "testing" / "fastapi_tests.py",

@@ -1,40 +1,39 @@
-"""The tiers (tests/support/tiers.py) name tests that exist; --quick and --topic keep what they promise."""
+"""The tiers (tests/support/tiers.py): markers on the tests; --quick and --topic keep what they promise."""
 
-import re
+import ast
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from support.paths import TESTS
-from support.tiers import RUN_NO_SNIPPET_CODE, SITE_CHECKS, TIER_OF, TIERS, selected, tiers_of
+from harness.project import TESTS
+from support.tiers import SITE_CHECKS, TIERS, module_tiers, selected, tiers_of
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = pytest.mark.no_cover
 
 
-def fake_item(module: str, name: str, fixtures=(), **params):
+def fake_item(module: str, name: str, fixtures=(), marks=(), **params):
     """What the tier functions read of a pytest item."""
     return SimpleNamespace(
         path=Path(TESTS / module),
         name=name,
         fixturenames=list(fixtures),
         callspec=SimpleNamespace(params=params),
+        iter_markers=lambda: [SimpleNamespace(name=mark) for mark in marks],
     )
 
 
-@pytest.mark.parametrize("key", TIER_OF)
-def test_every_tier_entry_names_an_existing_test(key):
-    """A stale entry would stop applying silently, and its tests would run in the quick loop."""
-    module, _, test_name = key.partition("::")
-    source = (TESTS / module).read_text()
-    assert not test_name or re.search(rf"^def {re.escape(test_name)}", source, re.M), f"no test {key}"
-    assert set(TIER_OF[key]) <= set(TIERS)
-
-
-@pytest.mark.parametrize("module", [*RUN_NO_SNIPPET_CODE, *SITE_CHECKS])
+@pytest.mark.parametrize("module", SITE_CHECKS)
 def test_every_module_named_exists(module):
     assert (TESTS / module).is_file()
 
 
-def test_a_test_that_uses_the_server_pool_is_in_the_servers_tier_unlisted():
+def test_a_tier_is_the_marker_a_test_carries():
+    assert tiers_of(fake_item("test_brand_new.py", "test_x", marks=["timing", "parametrize"])) == ["timing"]
+
+
+def test_a_test_that_uses_the_server_pool_is_in_the_servers_tier_unmarked():
     assert tiers_of(fake_item("test_brand_new.py", "test_x", fixtures=["served"])) == ["servers"]
     assert tiers_of(fake_item("test_brand_new.py", "test_x")) == []
 
@@ -43,7 +42,7 @@ def test_quick_keeps_only_untiered_tests():
     items = [
         fake_item("test_contracts.py", "test_page_shows_what_the_app_answers"),
         fake_item("test_brand_new.py", "test_x", fixtures=["server_pool"]),
-        fake_item("test_browser.py", "test_page"),
+        fake_item("test_brand_new.py", "test_y", marks=["slow"]),
     ]
     assert selected(items, quick=True, topic=None) == items[:1]
 
@@ -57,19 +56,45 @@ def test_topic_keeps_its_tests_and_the_site_checks():
         ),
         fake_item("test_hello.py", "test_own"),
         fake_item("test_site.py", "test_strict_build_passes"),
-        fake_item("test_browser.py", "test_page", app=hello),
+        fake_item("test_browser.py", "test_page", app=hello, marks=["browser"]),
     ]
     assert selected(items, quick=False, topic="hello") == [items[0], items[2], items[3]]
 
 
-def test_every_module_that_starts_servers_itself_is_tiered():
-    """A test module calling running_servers directly (not through the pool) must be in TIER_OF,
-    or its servers would start in the quick loop."""
-    listed = {key.partition("::")[0] for key in TIER_OF}
-    starting = sorted(
-        path.name
-        for path in TESTS.glob("test_*.py")
-        if path.name != Path(__file__).name and "running_servers(" in path.read_text()
-    )
-    assert starting
-    assert [name for name in starting if name not in listed] == []
+@pytest.mark.parametrize(
+    ("source", "tiers"),
+    [
+        ("pytestmark = pytest.mark.browser\n", {"browser"}),
+        ("pytestmark = [pytest.mark.slow, pytest.mark.no_cover]\n", {"slow"}),
+        ("pytestmark = pytest.mark.no_cover\n", set()),
+        ("import pytest\n", set()),
+    ],
+)
+def test_a_modules_tiers_are_read_without_importing_it(tmp_path, source, tiers):
+    """--quick skips importing a module whose pytestmark puts every test in a tier."""
+    module = tmp_path / "test_module.py"
+    module.write_text(source)
+    assert module_tiers(module) == tiers
+
+
+def tier_marks(decorators: list[ast.expr]) -> set[str]:
+    names = {ast.unparse(decorator).removeprefix("pytest.mark.") for decorator in decorators}
+    return names & set(TIERS)
+
+
+def test_every_test_that_starts_servers_itself_is_in_a_tier():
+    """A test calling running_servers (itself or through a helper of its module), not the pool, must
+    carry a tier marker, on itself or its module, or its servers would start in the quick loop."""
+    starting = []
+    for path in sorted(set(TESTS.glob("test_*.py")) - {Path(__file__)}):
+        functions = [node for node in ast.parse(path.read_text()).body if isinstance(node, ast.FunctionDef)]
+        starters = {"running_servers"} | {
+            node.name for node in functions if "running_servers(" in ast.unparse(node)
+        }
+        for node in functions:
+            body = ast.unparse(node)
+            if node.name.startswith("test_") and any(f"{name}(" in body for name in starters):
+                starting.append(f"{path.name}::{node.name}")
+                if not (module_tiers(path) or tier_marks(node.decorator_list)):
+                    pytest.fail(f"{path.name}::{node.name} starts servers and has no tier marker")
+    assert len(starting) >= 3, f"fewer tests start servers than expected: {starting}"

@@ -21,8 +21,8 @@ from fastapi.exceptions import ResponseValidationError
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from harness.project import DOCS, ROOT, SNIPPETS
 from snippets.type_checking import fastapi_mistakes, flask_mistakes
-from support.paths import DOCS, ROOT, SNIPPETS
 
 MISTAKES = SNIPPETS / "type_checking"
 MISTAKE_FILES = sorted(MISTAKES.glob("*_mistakes.py"))
@@ -46,6 +46,7 @@ def mypy(*paths: str) -> subprocess.CompletedProcess:
     return result
 
 
+@pytest.mark.slow
 def test_mypy_passes_on_every_snippet():
     result = mypy()
     assert result.returncode == 0, result.stdout
@@ -59,6 +60,7 @@ def test_mypy_passes_on_every_snippet():
     assert checked and int(checked.group(1)) == len(expected), result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mistakes", MISTAKE_FILES, ids=lambda path: path.stem)
 def test_mypy_reports_what_the_page_shows(mistakes, update_shown):
     path = str(mistakes.relative_to(ROOT))

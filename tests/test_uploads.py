@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from support.apps import topic_apps
+from harness.apps import topic_apps
+from harness.servers import Server, serves
 from support.clients import in_process_client, socket_client
-from support.server_pool import serves
-from support.servers import Server
 
 APPS = topic_apps("uploads")
 LIMIT = 1024 * 1024  # the page's claim: 1 MiB, the whole body

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from support.apps import get_app
+from harness.apps import get_app
 from support.clients import in_process_client
 from support.exchanges import strict_json
 from support.tables import request_rows

@@ -15,11 +15,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 from werkzeug.serving import make_server
 
-from scripts.server_commands import GUNICORN_GTHREAD
-from support.apps import get_app
-from support.paths import SNIPPETS
-from support.server_pool import serves
-from support.servers import HOST, Server
+from harness.apps import get_app
+from harness.project import SNIPPETS
+from harness.servers import GUNICORN_GTHREAD, HOST, Server, serves
 from support.tables import body_bytes, literal, read_pipe_table
 
 # (sent, {framework: answer}) from the page's table; a bytes literal is a binary message.

@@ -7,7 +7,7 @@ FastAPI/Flask tab pairs holding the same code, the same text. Two things
 differ, by design, because Zensical runs neither MkDocs hooks nor plugins it
 does not support:
 
-- the "Examples tested with ..." line (scripts/site_hooks.py, a MkDocs hook);
+- the "Examples tested with ..." line (harness/site_hooks.py, a MkDocs hook);
 - the hook's marks on tables: the line above a table that says the one value of
   a column it folds (the column itself stays, hidden), and "server error"
   beside a 5xx status;
@@ -22,6 +22,9 @@ import difflib
 import pytest
 
 from support.site import build_copy_with_zensical, read_pages, tab_sets
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.no_cover]
 
 # What only MkDocs adds: the hook's versions line, its words for tables (the line above a
 # table saying a folded column's one value, the "server error" beside a 5xx) and its side-by-side

@@ -9,7 +9,7 @@ did not queue a job (a subset) runs it where it is asked for.
 
 Processes started here must not rely on "die with the parent": on Linux that
 signal follows the thread that started the process, and this thread ends
-before the session does (scripts/local_servers.py starts servers in the main
+before the session does (harness/servers.py starts servers in the main
 thread for that reason).
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .processes import processes
+from harness.processes import descendants, process_group
 
 
 @dataclass
@@ -98,23 +98,9 @@ class Lane:
         self._thread.join(grace * 4)
 
 
-def descendants(pid: int) -> list[int]:
-    children = [int(child) for child in _children_file(pid)]
-    return children + [grandchild for child in children for grandchild in descendants(child)]
-
-
-def _children_file(pid: int) -> list[str]:
-    try:
-        return " ".join(path.read_text() for path in Path(f"/proc/{pid}/task").glob("*/children")).split()
-    except OSError:
-        return []
-
-
 def stop_children_in_my_group(grace: float) -> None:
     me, group = os.getpid(), os.getpgrp()
-    children = [
-        each.pid for each in processes() if each.parent == me and each.group == group and not each.zombie
-    ]
+    children = [each.pid for each in process_group(group, zombies=False).values() if each.parent == me]
     tree = {pid: descendants(pid) for pid in children}
     for pid in children:
         with contextlib.suppress(ProcessLookupError):

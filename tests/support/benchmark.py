@@ -1,7 +1,7 @@
 """Benchmark data made up for tests: results whose answer is known, in the shape the schema requires."""
 
-from scripts.benchmark import data as benchmark_data
-from scripts.benchmark import measure, workloads
+from harness.benchmark import data as benchmark_data
+from harness.benchmark import measure, workloads
 
 
 def point(

@@ -1,14 +1,14 @@
 """Drive Debian's Chromium with Playwright over the built site, and watch what every page does.
 
 Playwright's own browser download does not work on these machines, so the
-tests launch /usr/bin/chromium (or CHROME_PATH; scripts/tools.py).
+tests launch /usr/bin/chromium (or CHROME_PATH; harness/tools.py).
 """
 
 from dataclasses import dataclass, field
 
 from axe_playwright_python.sync_playwright import Axe
 
-from scripts.lighthouse import audit
+from harness.lighthouse import audit
 
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's palette scheme
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -248,11 +248,11 @@ LIGHTHOUSE_PAGES = ["", "topics/routing/"]
 
 
 def lighthouse_audits(address: str) -> dict[str, dict]:
-    """scripts/lighthouse.py's audit of each of LIGHTHOUSE_PAGES on the site served at `address`."""
+    """harness/lighthouse.py's audit of each of LIGHTHOUSE_PAGES on the site served at `address`."""
     return {page: audit(address + page) for page in LIGHTHOUSE_PAGES}
 
 
-# What a reader sees on a phone and on a laptop (scripts/site_hooks.py,
+# What a reader sees on a phone and on a laptop (harness/site_hooks.py,
 # docs/stylesheets/tables.css, docs/stylesheets/side-by-side.css).
 COLUMN_CHARACTERS = 50  # the side-by-side view is offered only where each column holds this many
 
@@ -319,7 +319,7 @@ COLUMN_WIDTH_IN_CHARACTERS = """() => Math.min(
     }))"""
 
 # The width of the page's running text: the first paragraph of its content, at the top or in a
-# section the browser draws when it comes near the screen (scripts/site_hooks.py).
+# section the browser draws when it comes near the screen (harness/site_hooks.py).
 PROSE_WIDTH = """() => document.querySelector(
     'article.md-content__inner > p, article.md-content__inner > .deferred-section > p'
 ).getBoundingClientRect().width"""

@@ -15,14 +15,16 @@ import functools
 import io
 import ssl
 import sys
+from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 import httpx2
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from harness.apps import SnippetApp
+
 from .api_documents import declared_status_hook
-from .apps import SnippetApp
 
 
 class WSGIServerTransport(httpx2.BaseTransport):
@@ -131,3 +133,19 @@ def socket_client(base_url: str, **options) -> httpx2.Client:
     return httpx2.Client(
         base_url=base_url, timeout=options.pop("timeout", 10), verify=tls_context(), **options
     )
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """A request to send to an app: a shown exchange's, a table row's or a generated one, sent one way.
+
+    `client` is any of the clients above, in process or over a socket.
+    """
+
+    method: str
+    target: str  # the path and query string
+    headers: dict[str, str] | dict[str, bytes]
+    body: bytes
+
+    def send(self, client: httpx2.Client) -> httpx2.Response:
+        return client.request(self.method, self.target, headers=self.headers, content=self.body)

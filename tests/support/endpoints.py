@@ -16,7 +16,8 @@ written, whose failures the page records instead of hiding.
 import re
 from dataclasses import dataclass
 
-from .apps import SnippetApp, all_apps
+from harness.apps import SnippetApp, all_apps
+
 from .exchanges import read_request, shown_exchanges
 from .tables import request_rows, topics_with_tables
 

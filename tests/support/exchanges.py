@@ -29,8 +29,10 @@ from pathlib import Path
 
 import httpx2
 
-from .apps import SnippetApp
-from .paths import SNIPPETS
+from harness.apps import SnippetApp
+from harness.project import SNIPPETS
+
+from .clients import HttpRequest
 
 # Topics whose exchanges change state (a database) and so must run in their own order.
 ORDERED_TOPICS = {"database", "async_database"}
@@ -70,17 +72,6 @@ NOT_SHOWN_HEADERS = (
 # Headers whose value is a set, shown sorted: Werkzeug lists Allow from a Python set, whose
 # order changes with each process's hash seed (PYTHONHASHSEED).
 UNORDERED_HEADERS = ("allow",)
-
-
-@dataclass(frozen=True)
-class HttpRequest:
-    method: str
-    target: str
-    headers: dict[str, str]
-    body: bytes
-
-    def send(self, client: httpx2.Client) -> httpx2.Response:
-        return client.request(self.method, self.target, headers=self.headers, content=self.body)
 
 
 def parse_request(text: str, source: str = "request") -> HttpRequest:

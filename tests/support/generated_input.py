@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
+from .clients import HttpRequest
 from .exchanges import strict_json
 
 QUERY_NAMES = ["name", "word", "q", "limit"]
@@ -80,11 +81,8 @@ header_values = st.one_of(
 
 
 @dataclass(frozen=True)
-class GeneratedRequest:
-    method: str
-    target: str
-    headers: dict[str, bytes]
-    body: bytes
+class GeneratedRequest(HttpRequest):
+    """A request Hypothesis drew: headers as bytes, since any byte may be drawn."""
 
     def __str__(self) -> str:
         shown = {name: value[:80] for name, value in self.headers.items()}
@@ -125,7 +123,7 @@ def requests_for(draw, endpoint) -> GeneratedRequest:
 
 def send_and_check(client, request: GeneratedRequest):
     """Send one generated request; fail on a 5xx or on a JSON answer that is not valid JSON."""
-    response = client.request(request.method, request.target, content=request.body, headers=request.headers)
+    response = request.send(client)
     assert response.status_code < 500, f"{request}\nanswered {response.status_code}: {response.text[:500]}"
     if response.headers.get("content-type") == "application/json":
         strict_json(response.text)

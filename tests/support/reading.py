@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from .paths import DOCS, ROOT, SNIPPETS
+from harness.project import DOCS, ROOT, SNIPPETS
 
 IN_SHORT = "In short"
 HOW_TESTED = "How this page is tested"

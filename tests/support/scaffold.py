@@ -5,7 +5,6 @@ build, real servers), so the whole suite starts it early in the background
 (tests/support/background.py).
 """
 
-import argparse
 import itertools
 import os
 import subprocess
@@ -14,8 +13,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts import new_topic
-from scripts.dev import pytest_command
+from harness import scaffold as new_topic
+from harness.suite import pytest_command
 
 from .site import copy_project
 
@@ -63,9 +62,8 @@ def scaffold_and_check(folder: Path) -> ScaffoldRun:
     if scaffolded.returncode != 0:
         return ScaffoldRun(copy, scaffolded, None, [])
     report = folder / "report.xml"
-    options = argparse.Namespace(topic=NAME, quick=False)
     command = pytest_command(
-        options, ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"], sys.executable
+        ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"], topic=NAME, python=sys.executable
     )
     suite = subprocess.run(
         command, cwd=copy, env=clean_environment(), capture_output=True, text=True, timeout=280

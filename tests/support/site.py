@@ -1,6 +1,6 @@
 """What the tests read from the site: its configuration, a built page's tab sets, the census of code blocks.
 
-Running a build is scripts/built_site.py's job; this module reads what it made.
+Running a build is harness/site_build.py's job; this module reads what it made.
 """
 
 import re
@@ -15,10 +15,10 @@ from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from scripts.built_site import Build, run_build
+from harness.project import DOCS, ROOT, SNIPPETS
+from harness.site_build import Build, run_build
 
 from .inline_examples import inline_examples
-from .paths import DOCS, ROOT, SNIPPETS
 
 # Languages a block may be written in by hand (commands, configuration); any
 # other block, one with no language included, must come from a tested file or
@@ -118,7 +118,7 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return any(haystack[start : start + width] == needle for start in range(len(haystack) - width + 1))
 
 
-def shown_text(snippet: Path) -> str:
+def as_shown(snippet: Path) -> str:
     """A snippet file as a page shows it: section markers dropped."""
     lines = snippet.read_text().splitlines()
     return "\n".join(line for line in lines if not SECTION_MARKER.search(line))
@@ -127,7 +127,7 @@ def shown_text(snippet: Path) -> str:
 def snippet_texts() -> list[list[str]]:
     """Every file under snippets/, as a page would show it."""
     return [
-        _normalize(shown_text(path))
+        _normalize(as_shown(path))
         for path in SNIPPETS.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     ]

@@ -43,8 +43,10 @@ from pathlib import Path
 import markdown
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .apps import SnippetApp, get_app
-from .paths import SNIPPETS
+from harness.apps import SnippetApp, get_app
+from harness.project import SNIPPETS
+
+from .clients import HttpRequest
 from .site import mkdocs_config
 
 BAD_INPUT_TABLE = "bad_input.md"
@@ -104,14 +106,14 @@ def is_code_span(part) -> bool:
     return isinstance(part, Tag) and part.name == "code"
 
 
-def shown_text(part) -> str:
+def cell_text(part) -> str:
     """A part of a cell as text; a code span keeps its backticks, so `(none)` in one is not (none)."""
     return f"`{part.get_text()}`" if is_code_span(part) else part.get_text()
 
 
 def read_cell(element: Tag) -> Cell:
     """The text of a <th> or <td>; `code` set when the cell is a single code span."""
-    cell = Cell("".join(shown_text(part) for part in element.children).strip())
+    cell = Cell("".join(cell_text(part) for part in element.children).strip())
     parts = [part for part in element.children if not isinstance(part, NavigableString) or part.strip()]
     if len(parts) == 1 and is_code_span(parts[0]):
         cell.code = parts[0].get_text()
@@ -227,15 +229,11 @@ class DeclaredCells(dict):
 
 
 @dataclass(frozen=True)
-class RequestRow:
-    """One request of a request table and the status each app answers."""
+class RequestRow(HttpRequest):
+    """One request of a request table (sent as any HttpRequest is) and the status each app answers."""
 
     topic: str
     case: str
-    method: str
-    target: str
-    headers: dict[str, str]
-    body: bytes
     statuses: dict[str, int]  # app name -> status
     cells: DeclaredCells = field(repr=False)  # the columns the topic's own test reads (TOPIC_COLUMNS)
 
@@ -245,9 +243,6 @@ class RequestRow:
     @property
     def path(self) -> str:
         return self.target.split("?", 1)[0]
-
-    def send(self, client):
-        return client.request(self.method, self.target, content=self.body, headers=self.headers)
 
     @property
     def takes_input(self) -> bool:

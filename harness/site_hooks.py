@@ -32,7 +32,7 @@ from mkdocs.exceptions import PluginError
 
 TESTED_PACKAGES = ("FastAPI", "Starlette", "Pydantic", "Flask", "Werkzeug")
 # A repository file named in a code span, not already the text of a link.
-REPOSITORY_FILE = re.compile(r"(?<!\[)`((?:tests|snippets|scripts)/[\w./-]+\.\w+)`(?!\])")
+REPOSITORY_FILE = re.compile(r"(?<!\[)`((?:tests|snippets|scripts|harness)/[\w./-]+\.\w+)`(?!\])")
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"<(/?)h([1-6])\b")
 

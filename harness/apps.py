@@ -9,7 +9,7 @@ import importlib
 from dataclasses import dataclass
 from functools import cached_property
 
-from .paths import SNIPPETS
+from harness.project import APP_MODULES, SNIPPETS
 
 # Quart is Flask's API on ASGI: its apps get an ASGI client and an ASGI server (Hypercorn).
 FRAMEWORKS = ("fastapi", "flask", "quart")
@@ -45,7 +45,7 @@ class SnippetApp:
 def all_apps() -> list[SnippetApp]:
     """Every example app under snippets/, sorted by path."""
     apps = []
-    for path in sorted(SNIPPETS.glob("*/*_app.py")):
+    for path in sorted(SNIPPETS.glob(f"*/{APP_MODULES}")):
         app = SnippetApp(topic=path.parent.name, name=path.stem.removesuffix("_app"))
         if app.framework not in FRAMEWORKS:
             raise ValueError(f"{path}: name must start with one of {FRAMEWORKS}")

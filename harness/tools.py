@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.paths import ROOT
+from harness.project import ROOT
 
 REQUIRE_TOOLS = "REQUIRE_TOOLS"
 CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))

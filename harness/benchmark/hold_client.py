@@ -1,6 +1,6 @@
 """Hold N requests open against a server at once, and say when each one was answered.
 
-    python -m scripts.benchmark.hold_client URL CONNECTIONS WAIT
+    python -m harness.benchmark.hold_client URL CONNECTIONS WAIT
 
 Opens CONNECTIONS connections to URL (on 127.0.0.1 only), sends one GET on
 each, and reads each answer until its first server-sent event ("data:"),
@@ -21,7 +21,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from scripts.local_servers import HOST
+from harness.servers import HOST
 
 OPENING_AT_ONCE = 500
 

@@ -1,7 +1,7 @@
 """What a waiting request costs each server: memory and threads while N requests wait.
 
-    python -m scripts.benchmark.waiting            # 1,000 and 5,000 waiting requests (about 17 minutes)
-    python -m scripts.benchmark.waiting --quick    # 50, once: checks the pipeline in seconds
+    python -m scripts.bench_waiting            # 1,000 and 5,000 waiting requests (about 17 minutes)
+    python -m scripts.bench_waiting --quick    # 50, once: checks the pipeline in seconds
 
 Each configuration serves the streaming example (snippets/streaming), one
 worker pinned to the server cores. A client pinned to the other cores
@@ -28,13 +28,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.benchmark.data import DATA_FILE, check
-from scripts.benchmark.processes import process_group
-from scripts.benchmark.workloads import Launch
-from scripts.benchmark.wrk import drain
-from scripts.local_servers import running_servers
-from scripts.paths import ROOT
-from scripts.server_commands import (
+from harness.benchmark.data import DATA_FILE, check
+from harness.benchmark.workloads import Launch
+from harness.benchmark.wrk import drain
+from harness.processes import process_group
+from harness.project import ROOT
+from harness.servers import (
     GRANIAN_WSGI_QUIET,
     GUNICORN,
     GUNICORN_GEVENT,
@@ -43,8 +42,9 @@ from scripts.server_commands import (
     configured,
     gunicorn_threads,
     quiet,
+    running_servers,
 )
-from scripts.tools import missing
+from harness.tools import missing
 
 MODULES = {"fastapi": "snippets.streaming.fastapi_app", "flask": "snippets.streaming.flask_app"}
 PATH = "/events?count=1"
@@ -125,7 +125,7 @@ def held(answered_after_seconds: list[float], wait: float) -> int:
 def hold(url: str, connections: int, wait: float, cores: str, group: int) -> dict:
     """One reading: the client holds `connections` requests, and three quarters of a wait after it
     started, when every request the server took is waiting, the server's processes are read."""
-    command = ["taskset", "--cpu-list", cores, sys.executable, "-m", "scripts.benchmark.hold_client"]
+    command = ["taskset", "--cpu-list", cores, sys.executable, "-m", "harness.benchmark.hold_client"]
     idle = totals(process_group(group))
     with subprocess.Popen(
         [*command, url, str(connections), str(wait)], cwd=ROOT, stdout=subprocess.PIPE, text=True
@@ -251,7 +251,3 @@ def main(argv: list[str]) -> int:
     args.output.write_text(json.dumps(data, indent=1) + "\n")
     print(f"wrote {args.output}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,7 +1,7 @@
 """The data file and its shape: where it lives, its JSON Schema, and the check every reader runs.
 
 scripts/bench.py checks what it writes, scripts/bench_report.py and
-scripts/benchmark/waiting.py what they read, and the tests the committed file.
+scripts/bench_waiting.py what they read, and the tests the committed file.
 """
 
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import best_match
 
-from scripts.paths import DOCS
+from harness.project import DOCS
 
 DATA_FILE = DOCS / "data" / "benchmark.json"
 SCHEMA_VERSION = 5

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from scripts.benchmark.analysis import (
+from harness.benchmark.analysis import (
     FRAMEWORK,
     Kind,
     Measured,
@@ -29,7 +29,7 @@ from scripts.benchmark.analysis import (
     verdict,
     waits,
 )
-from scripts.benchmark.charts import throughput_chart
+from harness.benchmark.charts import throughput_chart
 
 REPORT = "benchmark-report.md"
 TEMPLATE = "report.md.j2"

@@ -7,8 +7,8 @@ this module.
 
 from dataclasses import dataclass
 
-from scripts.benchmark.analysis import cpu_count
-from scripts.server_commands import BENCHMARKED, ServerCommand
+from harness.benchmark.analysis import cpu_count
+from harness.servers import BENCHMARKED, ServerCommand
 
 SWEEP = (1, 10, 100, 200)  # connections; a log scale on the charts
 HEADLINE = 100  # the concurrency the page compares the frameworks at
@@ -16,7 +16,7 @@ IO_SECONDS = 0.05
 DATABASE_ITEMS = 100  # rows in the database workload's SQLite file
 
 
-# The servers measured: scripts/server_commands.py's, as the tests run them but with per-request
+# The servers measured: harness/servers.py's, as the tests run them but with per-request
 # logging off, under the names the Benchmark page shows.
 SERVERS = list(BENCHMARKED)
 FASTAPI_SERVERS = ("uvicorn, 1 worker", "granian ASGI, 1 worker")

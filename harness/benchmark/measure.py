@@ -22,9 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
-from scripts.benchmark.data import SCHEMA_VERSION
-from scripts.benchmark.processes import ProcessSample, process_group
-from scripts.benchmark.workloads import (
+from harness.benchmark.data import SCHEMA_VERSION
+from harness.benchmark.workloads import (
     DATABASE_ITEMS,
     HEADLINE,
     IO_SECONDS,
@@ -36,9 +35,9 @@ from scripts.benchmark.workloads import (
     plan,
     servers_for,
 )
-from scripts.benchmark.wrk import drain, post_script, run_wrk
-from scripts.local_servers import running_servers
-from scripts.server_commands import ServerCommand
+from harness.benchmark.wrk import drain, post_script, run_wrk
+from harness.processes import Process, process_group
+from harness.servers import ServerCommand, running_servers
 
 PACKAGES = [
     "fastapi",
@@ -116,9 +115,7 @@ def filled_database(folder: Path) -> Path:
     return path
 
 
-def memory_entry(
-    server: ServerCommand, idle: dict[int, ProcessSample], loaded: dict[int, ProcessSample]
-) -> dict:
+def memory_entry(server: ServerCommand, idle: dict[int, Process], loaded: dict[int, Process]) -> dict:
     """One server's memory: its workers' mean RSS idle and after the sweep, and all its processes'.
 
     The workers are as many processes as the command starts (`--workers`):
@@ -135,7 +132,7 @@ def memory_entry(
     if not any(spent[pid] for pid in workers):
         raise RuntimeError(f"{server.name}: no process of the server spent CPU time on the sweep")
 
-    def mean(sample: dict[int, ProcessSample]) -> int:
+    def mean(sample: dict[int, Process]) -> int:
         return round(sum(sample[pid].rss_kib for pid in workers) / len(workers))
 
     return {

@@ -1,0 +1,48 @@
+"""Where the project's parts live, what a topic is, and what requirements.txt pins: standard library only.
+
+`scripts/dev.py` and `scripts/new_topic.py` import this module on the system
+Python, before .venv exists, so it imports nothing outside the standard
+library. pytest puts the repository root on sys.path (pyproject.toml); the
+scripts put it there themselves.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+DOCS = ROOT / "docs"
+TESTS = ROOT / "tests"
+REQUIREMENTS = ROOT / "requirements.txt"
+# An example app: snippets/<topic>/<framework>[_<variant>]_app.py, exposing `app`.
+APP_MODULES = "*_app.py"
+
+
+def topics(snippets: Path = SNIPPETS) -> list[str]:
+    """The topics: the folders under snippets/ that hold at least one example app, sorted.
+
+    A folder without an app (a helper package such as type_checking) is not a
+    topic: nothing serves it, so there is nothing to test end to end.
+    """
+    return sorted({path.parent.name for path in snippets.glob(f"*/{APP_MODULES}")})
+
+
+def topic_problem(name: str, snippets: Path = SNIPPETS) -> str | None:
+    """Why `name` is not a topic, naming the topics there are; None if it is one."""
+    known = topics(snippets)
+    if name in known:
+        return None
+    return f"no folder of snippets/ named {name!r} holds example apps; topics are: {', '.join(known)}"
+
+
+def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """requirements.txt as {distribution name, lowercase: version}."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("==", 1)
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+# The folders of Python code: ruff checks them (tests/test_lint.py), and so does the pre-commit hook.
+PYTHON_FOLDERS = ("snippets", "tests", "scripts", "harness")

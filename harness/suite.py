@@ -1,0 +1,60 @@
+"""The test command, its selections and the report of the newest releases: standard library only.
+
+`scripts/dev.py` builds the pytest command here before .venv exists; the
+scaffold runs the same command in its copy of the project, and the weekly
+workflow's report names the same versions.
+"""
+
+from pathlib import Path
+
+from harness.project import ROOT
+
+VENV = ROOT / ".venv"
+LATEST_VENV = ROOT / ".venv-latest"
+LATEST_REPORT = ROOT / "latest-run"  # junit.xml and versions.txt of the last --latest run
+# Left out against the newest releases, each for its reason: the benchmark (slow, and its
+# figures are measured with the pins), and the check that the installed versions are the pins.
+LATEST_DESELECTED = ("tests/test_site.py::test_installed_versions_are_the_pinned_ones",)
+# Named first in the report of the versions --latest installed.
+HEADLINE_PACKAGES = ("fastapi", "starlette", "pydantic", "flask", "werkzeug", "uvicorn", "gunicorn")
+
+
+def venv_bin(name: str, venv: Path = VENV) -> Path:
+    return venv / "bin" / name
+
+
+def pytest_command(
+    extra: list[str] = (),
+    *,
+    quick: bool = False,
+    topic: str | None = None,
+    latest: bool = False,
+    python: str | None = None,
+) -> list[str]:
+    """pytest with coverage of snippets/ (or of the one topic's folder under `topic`), and the selection."""
+    if topic is not None:
+        selection = ["--topic", topic, f"--cov=snippets/{topic}"]
+    elif latest:
+        deselected = [option for test in LATEST_DESELECTED for option in ("--deselect", test)]
+        junit = f"--junitxml={LATEST_REPORT / 'junit.xml'}"
+        selection = ["--cov", "-m", "not bench", *deselected, junit]
+    else:
+        selection = ["--cov", *(["--quick"] if quick else [])]
+    return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]
+
+
+def versions_report(pinned: dict[str, str], latest: dict[str, str]) -> str:
+    """Which packages the newest releases change, pin -> newest, and how many stay the same."""
+    changed = [
+        f"  {name} {pinned[name]} -> {latest[name]}"
+        for name in sorted(latest)
+        if pinned.get(name, latest[name]) != latest[name]
+    ]
+    added = [f"  {name} {latest[name]} (not pinned)" for name in sorted(set(latest) - set(pinned))]
+    same = len(latest) - len(changed) - len(added)
+    headline = ", ".join(f"{name} {latest[name]}" for name in HEADLINE_PACKAGES if name in latest)
+    lines = [
+        f"Newest releases: {headline}.",
+        f"{len(changed)} differ from requirements.txt, {same} are the pinned version.",
+    ]
+    return "\n".join([*lines, *changed, *added])
