@@ -9,8 +9,6 @@ check, lint, and coverage of snippets/). `--topic NAME` runs everything about
 one topic plus the site checks. `scripts/dev.py test` with neither runs it all.
 """
 
-import atexit
-import contextlib
 import importlib
 import os
 import shutil
@@ -23,31 +21,14 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from harness.project import topic_problem
-from harness.site_build import BUILDS, Build, build_for, builds_summary, served_folder
+from harness.site_build import BUILDS, Build, builds_summary
 from harness.tools import missing, tools_required
-from support.background import Lane
-from support.browser import lighthouse_audits
-from support.scaffold import scaffold_and_check
-from support.site import REPO_URL, SITE_SUBPATH, build_copy_with_zensical, read_pages
+from support.background import Background
+from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
+from support.site import read_pages
 from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of
 
 pytest_plugins = ["pytester"]
-
-# The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same
-# behaviour. Set before any snippet is imported, and inherited by real servers.
-os.environ["SIMULATED_IO_SECONDS"] = "0.05"
-# The database examples default to items.db in the working directory; tests
-# keep their SQLite files out of the repository.
-DATABASE_DIR = tempfile.mkdtemp(prefix="snippet-databases-")
-atexit.register(shutil.rmtree, DATABASE_DIR, ignore_errors=True)
-os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE_DIR}/items.db"
-# The async database example's file (both of its apps open it, each with its own driver), and a
-# short /report query: the generated-input tests call it many times; the timed test sets its own.
-os.environ["SQLITE_FILE"] = f"{DATABASE_DIR}/async_items.db"
-os.environ["REPORT_ROWS"] = "1000"
-# The uploads example writes into UPLOAD_FOLDER; keep test uploads out of /tmp/uploads.
-os.environ["UPLOAD_FOLDER"] = tempfile.mkdtemp(prefix="snippet-uploads-")
-atexit.register(shutil.rmtree, os.environ["UPLOAD_FOLDER"], ignore_errors=True)
 
 settings.register_profile(
     "default",
@@ -68,13 +49,31 @@ QUICK_BUILD = {"LLMS_TXT": "false"}
 REPORT_LINES = pytest.StashKey[list[str]]()
 
 
+def snippet_environment(scratch: Path) -> dict[str, str]:
+    """What the examples run with under test, in process and under real servers (which inherit it).
+
+    Set when the run is configured, before collection imports any snippet,
+    and restored when it ends.
+    """
+    return {
+        # The I/O-wait examples sleep 2 s as in the article; 50 ms proves the same behaviour.
+        "SIMULATED_IO_SECONDS": "0.05",
+        # The database examples default to items.db in the working directory: keep test files out.
+        "DATABASE_URL": f"sqlite:///{scratch}/items.db",
+        # The async database example's file (both of its apps open it, each with its own driver), and
+        # a short /report query: generated input calls it many times; the timed test sets its own.
+        "SQLITE_FILE": f"{scratch}/async_items.db",
+        "REPORT_ROWS": "1000",
+        # The uploads example writes into UPLOAD_FOLDER: keep test uploads out of /tmp/uploads.
+        "UPLOAD_FOLDER": str(scratch / "uploads"),
+    }
+
+
+SAVED = pytest.StashKey[tuple[Path, dict[str, str | None], object]]()
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
-
-
-# A CI runner that times out sends SIGTERM: unwind as for Ctrl-C, so that
-# fixtures stop the servers they started.
-signal.signal(signal.SIGTERM, _interrupt)
 
 
 def pytest_addoption(parser):
@@ -93,6 +92,14 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    scratch = Path(tempfile.mkdtemp(prefix="snippet-data-"))
+    (scratch / "uploads").mkdir()
+    environment = snippet_environment(scratch)
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
+    # A CI runner that times out sends SIGTERM: unwind as for Ctrl-C, so that
+    # fixtures stop the servers they started.
+    config.stash[SAVED] = (scratch, saved, signal.signal(signal.SIGTERM, _interrupt))
     for marker, needs in TIERS.items():
         config.addinivalue_line("markers", f"{marker}: tests that {needs}")
     topic = config.getoption("topic")
@@ -103,6 +110,19 @@ def pytest_configure(config):
     else:
         profile = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
     settings.load_profile(profile)
+
+
+def pytest_unconfigure(config):
+    if (saved := config.stash.get(SAVED, None)) is None:
+        return
+    scratch, environment, sigterm = saved
+    signal.signal(signal.SIGTERM, sigterm)
+    for name, value in environment.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -183,57 +203,7 @@ def require_tools(report):
     return require
 
 
-class Session:
-    """What the run shares: the lane of background jobs, the served site folder, scratch folders.
-
-    The site is served from the main thread (a server started from the lane's
-    thread would be stopped when that thread ends); the build into it is the
-    lane's first job, so it runs on the second core while this process
-    collects and runs the first tests.
-    """
-
-    def __init__(self, config):
-        self.config = config
-        self.lane = Lane()
-        self._stack = contextlib.ExitStack()
-        self._scratch: list[Path] = []
-        self.address: str | None = None
-
-    def scratch(self, prefix: str) -> Path:
-        folder = Path(tempfile.mkdtemp(prefix=prefix))
-        self._scratch.append(folder)
-        return folder
-
-    def queue_build(self) -> None:
-        root = self.scratch("served-site-")
-        self.address = self._stack.enter_context(served_folder(root, SITE_SUBPATH))
-        site_dir = root / SITE_SUBPATH
-        site_dir.mkdir()
-        environment = {"REPO_URL": REPO_URL, **build_environment(self.config)}
-        self.lane.submit("build", lambda: build_for(site_dir, self.address, **environment))
-
-    def queue_the_rest(self) -> None:
-        """The whole suite's other slow subprocesses, in the order the tests need them."""
-        self.lane.submit(
-            "zensical", lambda: build_copy_with_zensical(self.scratch("zensical-"), self.address)
-        )
-        self.lane.submit("scaffold", lambda: scaffold_and_check(self.scratch("scaffold-")))
-        self.lane.submit("lighthouse", lambda: lighthouse_audits(self.lane.result("build").address))
-
-    def result(self, name: str, work):
-        """A queued job's result, or `work()` run here if this run did not queue it."""
-        return self.lane.result(name) if self.lane.queued(name) else work()
-
-    def close(self) -> None:
-        # Jobs not started are dropped and a running one is stopped (a run
-        # that ends early, by Ctrl-C, SIGTERM or -x, must not leave them going).
-        self.lane.close()
-        self._stack.close()
-        for folder in self._scratch:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-SESSION = pytest.StashKey[Session]()
+BACKGROUND = pytest.StashKey[Background]()
 
 
 def build_environment(config) -> dict[str, str]:
@@ -249,47 +219,38 @@ def runs_the_whole_selection(config) -> bool:
 
 
 def pytest_sessionstart(session):
-    """Queue the build before collection (3 s here) when the site checks are sure to be selected,
-    and in the whole suite the other slow subprocesses after it."""
-    shared = session.config.stash[SESSION] = Session(session.config)
+    """Queue the site build before collection (3 s here) when the site checks are sure to be selected,
+    and in the whole suite the other slow jobs after it. A run of a few tests queues a job when a test
+    first asks for its result (`background.result(JOB)`)."""
+    shared = session.config.stash[BACKGROUND] = Background(build_environment(session.config))
     if runs_the_whole_selection(session.config):
-        shared.queue_build()
+        shared.queue(SITE_BUILD)
         if not (session.config.getoption("quick") or session.config.getoption("topic")):
-            shared.queue_the_rest()
-
-
-def pytest_collection_finish(session):
-    shared = session.config.stash[SESSION]
-    if session.config.option.collectonly or shared.lane.queued("build"):
-        return
-    if any({"build", "pages"} & set(getattr(item, "fixturenames", ())) for item in session.items):
-        shared.queue_build()
+            shared.queue(*WHOLE_SUITE_JOBS)
 
 
 def pytest_runtest_setup(item):
     """Timing tests measure elapsed time: let the background lane finish first, so no build or
     audit competes with them for the two cores."""
-    if item.get_closest_marker("timing") and (shared := item.config.stash.get(SESSION, None)):
-        shared.lane.wait_until_idle()
+    if item.get_closest_marker("timing") and (shared := item.config.stash.get(BACKGROUND, None)):
+        shared.wait_until_idle()
 
 
 def pytest_sessionfinish(session):
-    if (shared := session.config.stash.get(SESSION, None)) is not None:
+    if (shared := session.config.stash.get(BACKGROUND, None)) is not None:
         shared.close()
 
 
 @pytest.fixture(scope="session")
-def background(request) -> Session:
-    """The run's shared Session: `background.result(name, work)` for a lane job's result."""
-    return request.config.stash[SESSION]
+def background(request) -> Background:
+    """The run's background jobs: `background.result(JOB)` (tests/support/jobs.py) for one's result."""
+    return request.config.stash[BACKGROUND]
 
 
 @pytest.fixture(scope="session")
 def build(background, report) -> Build:
-    """The site as `mkdocs build --strict` builds it from the working tree, served (see Session)."""
-    if not background.lane.queued("build"):  # asked for indirectly, not seen at collection
-        background.queue_build()
-    result = background.lane.result("build")
+    """The site as `mkdocs build --strict` builds it from the working tree, served under its subpath."""
+    result = background.result(SITE_BUILD)
     report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
     return result
 

@@ -12,7 +12,7 @@ import pytest
 
 from harness.lighthouse import NEEDS, table
 from support.browser import LIGHTHOUSE_PAGES as PAGES
-from support.browser import lighthouse_audits
+from support.jobs import LIGHTHOUSE_AUDITS
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.no_cover]
@@ -25,9 +25,9 @@ HOME_RESOURCE_BUDGET_KIB = 400
 
 
 @pytest.fixture(scope="module")
-def audits(build, background, require_tools, report):
+def audits(background, require_tools, report):
     require_tools(*NEEDS)
-    results = background.result("lighthouse", lambda: lighthouse_audits(build.address))
+    results = background.result(LIGHTHOUSE_AUDITS)
     report.extend(["Lighthouse (harness/lighthouse.py's audit):", *table(results).splitlines()])
     return results
 

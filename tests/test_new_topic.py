@@ -19,7 +19,8 @@ import yaml
 
 from harness import scaffold as new_topic
 from harness.project import ROOT
-from support.scaffold import NAME, TITLE, scaffold_and_check
+from support.jobs import SCAFFOLD_RUN
+from support.scaffold import NAME, TITLE
 from support.site import copy_project
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
@@ -36,8 +37,8 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.scaffold
 @pytest.mark.timeout(300)
-def test_a_scaffolded_topic_passes_its_checks_as_generated(background, tmp_path, report):
-    run = background.result("scaffold", lambda: scaffold_and_check(tmp_path))
+def test_a_scaffolded_topic_passes_its_checks_as_generated(background, report):
+    run = background.result(SCAFFOLD_RUN)
     report.append("scaffold test: its copy's run (scripts/dev.py test --topic) built the copy once more")
     assert run.scaffolded.returncode == 0, run.scaffolded.stderr
     suite, copy, ran = run.suite, run.copy, run.ran

@@ -1,10 +1,14 @@
 """The built site: strict build, complete tab pairs, every block tested, every snippet shown."""
 
+import ast
 import importlib.metadata
 import inspect
+import io
 import itertools
 import re
 import sys
+import tokenize
+from pathlib import Path
 
 import flask
 import pytest
@@ -188,6 +192,40 @@ def test_no_snippet_module_shadows_a_package():
     names = [*SNIPPETS.rglob("*.py"), *(path.parent for path in SNIPPETS.glob("*/**/__init__.py"))]
     shadows = sorted(str(path) for path in names if path.stem in taken)
     assert shadows == []
+
+
+# "the tests", "a test", "tests shorten": a snippet's own words about the suite. The testing topic
+# (snippets/testing/) is about tests, so it is left out.
+MENTIONS_THE_TESTS = re.compile(
+    r"\b(the|a|our|these|tests?)\s+tests?\b|\btests?\s+(shorten|read|start|count|use|set)\b", re.I
+)
+
+
+def reader_text(module: Path) -> list[tuple[int, str]]:
+    """A module's comments and docstrings, with their line numbers: what a reader reads as prose."""
+    source = module.read_text()
+    found = [
+        (token.start[0], token.string)
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+    ]
+    documented = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, documented) and (docstring := ast.get_docstring(node, clean=False)):
+            found.append((node.body[0].lineno, docstring))
+    return found
+
+
+def test_no_snippet_comment_or_docstring_speaks_of_the_tests():
+    """Readers copy snippets: their prose explains the example, not the suite that checks it."""
+    mentions = [
+        f"{module.relative_to(ROOT)}:{line}: {text.strip()[:100]}"
+        for module in sorted(SNIPPETS.rglob("*.py"))
+        if "testing" not in module.relative_to(SNIPPETS).parts
+        for line, text in reader_text(module)
+        if MENTIONS_THE_TESTS.search(text)
+    ]
+    assert mentions == []
 
 
 def test_every_table_file_is_read_by_a_test():

@@ -21,7 +21,8 @@ import difflib
 
 import pytest
 
-from support.site import build_copy_with_zensical, read_pages, tab_sets
+from support.jobs import ZENSICAL_BUILD
+from support.site import read_pages, tab_sets
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
 pytestmark = [pytest.mark.slow, pytest.mark.no_cover]
@@ -39,9 +40,8 @@ MKDOCS_ONLY = [
 
 
 @pytest.fixture(scope="module")
-def zensical_pages(build, background, tmp_path_factory, report):
-    folder = tmp_path_factory.mktemp("zensical")
-    zensical = background.result("zensical", lambda: build_copy_with_zensical(folder, build.address))
+def zensical_pages(background, report):
+    zensical = background.result(ZENSICAL_BUILD)
     assert zensical.succeeded, zensical.output
     report.append(f"zensical build --strict: {zensical.seconds:.2f} s")
     return read_pages(zensical.site)

@@ -10,7 +10,7 @@ import time
 
 from flask import Flask, after_this_request, jsonify, request
 
-# Tests shorten the work with this variable, as in the I/O-wait example.
+# The work takes 2 s; SIMULATED_IO_SECONDS sets another length, as in the I/O-wait example.
 IO_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "2"))
 
 app = Flask(__name__)

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import Depends, FastAPI
 
-# Tests shorten the wait with this variable, as in the I/O-wait example.
+# The article waits 2 s; SIMULATED_IO_SECONDS sets another wait, as in the I/O-wait example.
 IO_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "2"))
 THREAD_POOL_SIZE = int(os.environ.get("THREAD_POOL_SIZE", "40"))  # 40 is AnyIO's default
 

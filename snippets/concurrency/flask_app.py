@@ -9,7 +9,7 @@ import time
 
 from flask import Flask
 
-# Tests shorten the wait with this variable, as in the I/O-wait example.
+# The article waits 2 s; SIMULATED_IO_SECONDS sets another wait, as in the I/O-wait example.
 IO_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "2"))
 
 app = Flask(__name__)

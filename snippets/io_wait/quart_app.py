@@ -9,7 +9,7 @@ import os
 
 from quart import Quart
 
-# The article waits 2 s. Tests shorten the wait with this variable.
+# The article waits 2 s; SIMULATED_IO_SECONDS sets another wait, as in the other two apps.
 IO_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "2"))
 
 app = Quart(__name__)

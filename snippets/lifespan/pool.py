@@ -4,8 +4,8 @@ A real pool is costly to open (connections, TLS handshakes) and safe to share,
 so an app opens one per process, every request uses it, and it is closed when
 the process stops. This one connects to nothing. When the variable POOL_LOG
 names a file, it writes a line there when it opens and when it closes, with
-its process id and, on closing, how many requests used it: a test counts
-these lines once the server has stopped.
+its process id and, on closing, how many requests used it: a way to see, under
+each server, which process opens a pool and whether it is closed at all.
 """
 
 import os

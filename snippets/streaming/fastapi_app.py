@@ -2,7 +2,8 @@
 
 `count` is validated before the stream starts, so a bad value is a 422, never
 a broken stream. `/streams` says how many streams are open and how many events
-were produced, which the tests read.
+were produced: the figures to watch, or export as metrics, when clients come
+and go.
 """
 
 import asyncio
@@ -14,7 +15,7 @@ from fastapi import FastAPI, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 # --8<-- [start:events]
-# Waiting for the next event stands in for real I/O (a queue, a database); tests shorten it.
+# The wait for the next event stands in for real I/O (a queue, a database): 1 s, or SIMULATED_IO_SECONDS.
 INTERVAL_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "1"))
 MAX_EVENTS = 60
 

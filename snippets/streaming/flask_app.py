@@ -5,8 +5,8 @@ status and headers have been sent, and an error could only cut the stream.
 The generator reads nothing from `request`; one that did would need
 `stream_with_context`, as Flask's request context ends when the view returns.
 The server sends each string the generator yields as it comes. `/streams`
-says how many streams are open and how many events were produced, which the
-tests read.
+says how many streams are open and how many events were produced: the
+figures to watch, or export as metrics, when clients come and go.
 """
 
 import json
@@ -17,7 +17,7 @@ import time
 from flask import Flask, Response, request
 
 # --8<-- [start:events]
-# Waiting for the next event stands in for real I/O (a queue, a database); tests shorten it.
+# The wait for the next event stands in for real I/O (a queue, a database): 1 s, or SIMULATED_IO_SECONDS.
 INTERVAL_SECONDS = float(os.environ.get("SIMULATED_IO_SECONDS", "1"))
 MAX_EVENTS = 60
 

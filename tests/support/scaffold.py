@@ -2,7 +2,7 @@
 
 tests/test_new_topic.py asserts on the result; the run is slow (a copy, a
 build, real servers), so the whole suite starts it early in the background
-(tests/support/background.py).
+(tests/support/jobs.py).
 """
 
 import itertools
