@@ -12,32 +12,9 @@ these files from the data and fail if the committed ones differ.
     python -m scripts.bench_report
 """
 
-import argparse
-import json
 import sys
-from pathlib import Path
 
-from harness.benchmark.data import DATA_FILE, check
-from harness.benchmark.report import report
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA_FILE, help="benchmark JSON to read")
-    parser.add_argument("--out", type=Path, default=DATA_FILE.parent, help="folder for the report and charts")
-    args = parser.parse_args(argv)
-    try:
-        data = json.loads(args.data.read_text())
-        check(data)
-    except (OSError, ValueError) as error:
-        print(f"{args.data}: {error}", file=sys.stderr)
-        return 1
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, content in report(data).items():
-        (args.out / name).write_text(content)
-        print(f"wrote {args.out / name}")
-    return 0
-
+from harness.benchmark.report import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

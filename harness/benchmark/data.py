@@ -67,3 +67,10 @@ def check(data: dict) -> None:
     problem = schema_problem(data) or reference_problem(data)
     if problem:
         raise ValueError(f"benchmark data: {problem}")
+
+
+def load(path: Path = DATA_FILE) -> dict:
+    """The benchmark data in `path`, checked; OSError if it cannot be read, ValueError if it is not data."""
+    data = json.loads(path.read_text())
+    check(data)
+    return data

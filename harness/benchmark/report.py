@@ -6,7 +6,9 @@ report.md.j2 lays them out: one template for the whole Markdown file, whose
 sections (`--8<-- "benchmark-report.md:<name>"`) the page includes.
 """
 
+import argparse
 import re
+import sys
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -30,6 +32,7 @@ from harness.benchmark.analysis import (
     waits,
 )
 from harness.benchmark.charts import throughput_chart
+from harness.benchmark.data import DATA_FILE, load
 
 REPORT = "benchmark-report.md"
 TEMPLATE = "report.md.j2"
@@ -496,3 +499,23 @@ def report(data: dict) -> dict[str, str]:
     sizes = {workload: size(svg) for workload, svg in charts.items()}
     page = environment().get_template(TEMPLATE).render(**context(data, sizes))
     return {REPORT: page, **{f"{workload}.svg": svg for workload, svg in charts.items()}}
+
+
+def main(argv: list[str]) -> int:
+    """Write the report and the charts from the data (`python -m scripts.bench_report`)."""
+    parser = argparse.ArgumentParser(
+        description="Turn the benchmark data into the Benchmark page's tables and charts."
+    )
+    parser.add_argument("--data", type=Path, default=DATA_FILE, help="benchmark JSON to read")
+    parser.add_argument("--out", type=Path, default=DATA_FILE.parent, help="folder for the report and charts")
+    args = parser.parse_args(argv)
+    try:
+        data = load(args.data)
+    except (OSError, ValueError) as error:
+        print(f"{args.data}: {error}", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, content in report(data).items():
+        (args.out / name).write_text(content)
+        print(f"wrote {args.out / name}")
+    return 0

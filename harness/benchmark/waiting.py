@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.benchmark.data import DATA_FILE, check
+from harness.benchmark.data import DATA_FILE, check, load
 from harness.benchmark.workloads import Launch
 from harness.benchmark.wrk import drain
 from harness.processes import process_group
@@ -236,8 +236,7 @@ def main(argv: list[str]) -> int:
         print("error: " + "\n       ".join(problems), file=sys.stderr)
         return 1
     try:
-        data = json.loads(args.output.read_text())
-        check(data)
+        data = load(args.output)
     except (OSError, ValueError) as error:
         print(f"{args.output}: not benchmark data to add to: {error}", file=sys.stderr)
         return 1
