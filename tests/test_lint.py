@@ -1,5 +1,6 @@
 """ruff keeps snippets/, tests/, scripts/ and harness/ linted and formatted, as readers copy from them."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -52,3 +53,21 @@ def test_no_project_file_names_a_package_registrys_host():
         if any(host in path.read_text(errors="replace") for host in REGISTRY_HOSTS)
     ]
     assert naming == []
+
+
+def test_the_machinery_never_imports_the_commands():
+    """scripts/ holds the commands a person runs; tests and harness/ import harness, never scripts."""
+    offenders = []
+    for folder in ("tests", "harness"):
+        for module in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(module.read_text())):
+                names = (
+                    [alias.name for alias in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                if any(name == "scripts" or name.startswith("scripts.") for name in names):
+                    offenders.append(f"{module.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
