@@ -34,7 +34,10 @@ NAV_SECTION = "Topics"
 # A neutral skeleton: one endpoint that returns the query parameter `value`,
 # so nothing in it needs renaming before the topic's own example replaces it.
 FASTAPI_APP = Template('''\
-"""$title on FastAPI. Replace this example with the topic's own, and say here why it is written so."""
+"""The topic's example on FastAPI: replace it with the topic's own, and say here why it is written so.
+
+Topic: $title
+"""
 
 from fastapi import FastAPI
 
@@ -47,7 +50,10 @@ def read_value(value: str = "default"):
 ''')
 
 FLASK_APP = Template('''\
-"""$title on Flask. Replace this example with the topic's own, and say here why it is written so."""
+"""The topic's example on Flask: replace it with the topic's own, and say here why it is written so.
+
+Topic: $title
+"""
 
 from flask import Flask, request
 
@@ -81,7 +87,9 @@ BAD_INPUT = Template("""\
 """)
 
 TEST_MODULE = Template('''\
-"""$title: both apps give the same answer, also to requests the page does not show.
+"""Both apps give the same answer, also to requests the page does not show.
+
+Topic: $title
 
 tests/test_contracts.py and tests/test_real_servers.py check the shown
 exchange and snippets/$name/bad_input.md against each app; this module holds

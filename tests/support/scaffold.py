@@ -29,7 +29,10 @@ def free_name() -> str:
 
 
 NAME = free_name()
-TITLE = NAME.replace("_", " ").capitalize()  # "Demo", "Demo 2", ...
+# As long as a title may be (MAX_TITLE), so the wrapping of every file the scaffold writes is
+# checked: "Demo, a title as long as the scaffold accepts for a page..." (shorter ones fit where it does).
+TITLE = f"{NAME.replace('_', ' ').capitalize()}, a title as long as the scaffold accepts for a page"
+TITLE = TITLE[: new_topic.MAX_TITLE].rsplit(" ", 1)[0].ljust(new_topic.MAX_TITLE, ".")
 
 
 def clean_environment() -> dict[str, str]:
