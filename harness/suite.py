@@ -19,6 +19,25 @@ LATEST_DESELECTED = ("tests/test_site.py::test_installed_versions_are_the_pinned
 HEADLINE_PACKAGES = ("fastapi", "starlette", "pydantic", "flask", "werkzeug", "uvicorn", "gunicorn")
 
 
+# pytest options whose value is the next argument, among those a contributor passes to narrow a run.
+OPTIONS_WITH_A_VALUE = ("-k", "-m", "--deselect", "-p", "--timeout", "--maxfail", "--junitxml")
+NARROWING = ("-k", "-m", "--deselect", "--lf", "--last-failed", "--sw", "--stepwise")
+
+
+def runs_everything(extra: list[str], *, quick: bool = False, topic: str | None = None) -> bool:
+    """Whether a test command runs the whole suite, as CI does: no --quick or --topic, no test path,
+    no -k, -m or other narrowing option among the arguments passed on to pytest."""
+    if quick or topic is not None:
+        return False
+    arguments = iter(extra)
+    for argument in arguments:
+        if argument.startswith(NARROWING) or not argument.startswith("-"):
+            return False  # a narrowing option, or a test path
+        if argument in OPTIONS_WITH_A_VALUE:
+            next(arguments, None)
+    return True
+
+
 def venv_bin(name: str, venv: Path = VENV) -> Path:
     return venv / "bin" / name
 
@@ -31,15 +50,19 @@ def pytest_command(
     latest: bool = False,
     python: str | None = None,
 ) -> list[str]:
-    """pytest with coverage of snippets/ (or of the one topic's folder under `topic`), and the selection."""
+    """pytest with coverage of snippets/ (or of the one topic's folder under `topic`), and the selection.
+
+    Always `--cov=SOURCE`: pytest-cov's `--cov` takes an optional value, so a
+    bare one followed by a test path would measure that path and run everything.
+    """
     if topic is not None:
         selection = ["--topic", topic, f"--cov=snippets/{topic}"]
     elif latest:
         deselected = [option for test in LATEST_DESELECTED for option in ("--deselect", test)]
         junit = f"--junitxml={LATEST_REPORT / 'junit.xml'}"
-        selection = ["--cov", "-m", "not bench", *deselected, junit]
+        selection = ["--cov=snippets", "-m", "not bench", *deselected, junit]
     else:
-        selection = ["--cov", *(["--quick"] if quick else [])]
+        selection = ["--cov=snippets", *(["--quick"] if quick else [])]
     return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]
 
 

@@ -32,7 +32,15 @@ from typing import NoReturn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.project import REQUIREMENTS, ROOT, pinned_requirements, topic_problem
-from harness.suite import LATEST_REPORT, LATEST_VENV, VENV, pytest_command, venv_bin, versions_report
+from harness.suite import (
+    LATEST_REPORT,
+    LATEST_VENV,
+    VENV,
+    pytest_command,
+    runs_everything,
+    venv_bin,
+    versions_report,
+)
 
 STAMP = VENV / "requirements.sha256"
 NODE_LOCK = ROOT / "package-lock.json"
@@ -102,7 +110,7 @@ def serve(options: argparse.Namespace, extra: list[str]) -> NoReturn:
 
 
 def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
-    if not (options.quick or options.topic):  # only the full run audits with Lighthouse
+    if runs_everything(extra, quick=options.quick, topic=options.topic):  # only it audits with Lighthouse
         ensure_node_tools()
     python = str(ensure_latest_environment()) if options.latest else None
     replace_process(

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from harness.project import TESTS
+from harness.suite import pytest_command, runs_everything
 from support.tiers import SITE_CHECKS, TIERS, module_tiers, selected, tiers_of
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
@@ -98,3 +99,32 @@ def test_every_test_that_starts_servers_itself_is_in_a_tier():
                 if not (module_tiers(path) or tier_marks(node.decorator_list)):
                     pytest.fail(f"{path.name}::{node.name} starts servers and has no tier marker")
     assert len(starting) >= 3, f"fewer tests start servers than expected: {starting}"
+
+
+@pytest.mark.parametrize(
+    ("extra", "options", "everything"),
+    [
+        ([], {}, True),
+        (["-x", "--no-cov", "-p", "no:randomly"], {}, True),
+        (["--junitxml", "report.xml"], {}, True),
+        ([], {"quick": True}, False),
+        ([], {"topic": "hello"}, False),
+        (["tests/test_contracts.py"], {}, False),
+        (["-k", "hello"], {}, False),
+        (["-khello"], {}, False),
+        (["--deselect", "tests/test_site.py::test_x"], {}, False),
+    ],
+)
+def test_only_a_run_of_everything_counts_as_the_whole_suite(extra, options, everything):
+    """dev.py installs the Node tools (npm ci) only for a run of everything: a subset never does."""
+    assert runs_everything(extra, **options) is everything
+
+
+@pytest.mark.parametrize("options", [{}, {"quick": True}, {"topic": "hello"}, {"latest": True}])
+def test_a_test_path_after_the_command_selects_that_path(options):
+    """A bare --cov would take the path as its source and run the whole suite."""
+    command = pytest_command(["tests/test_tiers.py", "--no-cov"], **options, python="python")
+    assert all(
+        part.startswith("--cov=") for part in command if part.startswith("--cov") and part != "--no-cov"
+    )
+    assert command[command.index("tests/test_tiers.py") - 1] != "--cov"
