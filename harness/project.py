@@ -6,6 +6,7 @@ library. pytest puts the repository root on sys.path (pyproject.toml); the
 scripts put it there themselves.
 """
 
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,27 @@ def topic_problem(name: str, snippets: Path = SNIPPETS) -> str | None:
     if name in known:
         return None
     return f"no folder of snippets/ named {name!r} holds example apps; topics are: {', '.join(known)}"
+
+
+def snippet_files(snippets: Path = SNIPPETS) -> list[Path]:
+    """Every file of snippets/ that belongs to the project, sorted: tracked, or new and not ignored by git.
+
+    A file an example writes as it runs (async_items.db, say) is ignored, so
+    the checks that every file is shown and tested give the same answer after
+    a reader ran an example in place. In a copy without git, every file counts.
+    """
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=snippets,
+            capture_output=True,
+            check=True,
+            timeout=30,
+        ).stdout.decode()
+        files = [snippets / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.SubprocessError):  # no git, or not a repository
+        files = [path for path in snippets.rglob("*") if path.is_file()]
+    return sorted(path for path in files if path.is_file() and "__pycache__" not in path.parts)
 
 
 def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Authentication: every 401 tells the client which scheme to use, as HTTP requires (RFC 9110, 11.6.1)."""
+"""Authentication: every 401 tells the client which scheme to use, as HTTP requires (RFC 9110, 11.6.1),
+and says invalid_token when the token given is wrong (RFC 6750, 3.1)."""
 
 import pytest
 
@@ -14,7 +15,9 @@ UNAUTHENTICATED = [row for row in request_rows("auth") if 401 in row.statuses.va
 def test_401_names_the_bearer_scheme(row, framework):
     response = row.send(in_process_client(get_app("auth", framework)))
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == "Bearer"
+    scheme, _, token = row.headers.get("Authorization", "").partition(" ")
+    given = scheme.lower() == "bearer" and token
+    assert response.headers["WWW-Authenticate"] == ('Bearer error="invalid_token"' if given else "Bearer")
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
@@ -24,4 +27,4 @@ def test_the_token_is_read_from_the_environment(framework, reimport):
     reimport(app, API_TOKEN="another-token")
     client = in_process_client(app)
     assert client.get("/secret", headers={"Authorization": "Bearer another-token"}).status_code == 200
-    assert client.get("/secret", headers={"Authorization": "Bearer example-token"}).status_code == 403
+    assert client.get("/secret", headers={"Authorization": "Bearer example-token"}).status_code == 401

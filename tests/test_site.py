@@ -6,6 +6,7 @@ import inspect
 import io
 import itertools
 import re
+import subprocess
 import sys
 import tokenize
 from pathlib import Path
@@ -18,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from harness.apps import all_apps
 from harness.links import check_site
 from harness.links import main as check_links
-from harness.project import DOCS, ROOT, SNIPPETS, TESTS, pinned_requirements
+from harness.project import DOCS, ROOT, SNIPPETS, TESTS, pinned_requirements, snippet_files
 from harness.site_build import built_pages, site_pages
 from harness.site_hooks import (
     SIDE_BY_SIDE_BUTTON,
@@ -175,13 +176,22 @@ def test_link_check_catches_missing_pages_anchors_and_tab_labels(tmp_path, capsy
 
 
 def test_every_snippet_file_is_included_by_a_page():
-    files = {
-        path.resolve()
-        for path in SNIPPETS.rglob("*")
-        if path.is_file() and path.name != "__init__.py" and "__pycache__" not in path.parts
-    }
+    files = {path.resolve() for path in snippet_files() if path.name != "__init__.py"}
     unused = sorted(str(path.relative_to(ROOT)) for path in files - included_files())
     assert unused == [], f"no page includes: {unused}"
+
+
+def test_a_file_an_example_wrote_is_not_a_snippet_file(tmp_path):
+    """Running an example in place writes files git ignores (async_items.db): they are not shown or
+    tested, so the census and the include check leave them out; a copy without git counts every file."""
+    folder = tmp_path / "snippets"
+    folder.mkdir()
+    for name, text in {".gitignore": "*.db\n", "app.py": "", "new.md": "", "items.db": "\xff"}.items():
+        (folder / name).write_text(text)
+    assert [path.name for path in snippet_files(folder)] == [".gitignore", "app.py", "items.db", "new.md"]
+    subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+    subprocess.run(["git", "add", "app.py", ".gitignore"], cwd=folder, check=True)
+    assert [path.name for path in snippet_files(folder)] == [".gitignore", "app.py", "new.md"]
 
 
 def test_no_snippet_module_shadows_a_package():
@@ -220,7 +230,8 @@ def test_no_snippet_comment_or_docstring_speaks_of_the_tests():
     """Readers copy snippets: their prose explains the example, not the suite that checks it."""
     mentions = [
         f"{module.relative_to(ROOT)}:{line}: {text.strip()[:100]}"
-        for module in sorted(SNIPPETS.rglob("*.py"))
+        for module in snippet_files()
+        if module.suffix == ".py"
         if "testing" not in module.relative_to(SNIPPETS).parts
         for line, text in reader_text(module)
         if MENTIONS_THE_TESTS.search(text)
@@ -233,7 +244,8 @@ def test_every_table_file_is_read_by_a_test():
     test_sources = "".join(path.read_text() for path in TESTS.glob("test_*.py"))
     unread = [
         str(path.relative_to(ROOT))
-        for path in SNIPPETS.rglob("*.md")
+        for path in snippet_files()
+        if path.suffix == ".md"
         if path.name != BAD_INPUT_TABLE and f'"{path.name}"' not in test_sources
     ]
     assert unread == []

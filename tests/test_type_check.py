@@ -21,7 +21,7 @@ from fastapi.exceptions import ResponseValidationError
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from harness.project import DOCS, ROOT, SNIPPETS
+from harness.project import DOCS, ROOT, SNIPPETS, snippet_files
 from snippets.type_checking import fastapi_mistakes, flask_mistakes
 
 MISTAKES = SNIPPETS / "type_checking"
@@ -51,11 +51,7 @@ def test_mypy_passes_on_every_snippet():
     result = mypy()
     assert result.returncode == 0, result.stdout
     # A wider `exclude` would pass by checking less: every module but the mistakes is checked.
-    expected = [
-        path
-        for path in SNIPPETS.rglob("*.py")
-        if "__pycache__" not in path.parts and MISTAKES not in path.parents
-    ]
+    expected = [path for path in snippet_files() if path.suffix == ".py" and MISTAKES not in path.parents]
     checked = re.search(r"in (\d+) source files?", result.stdout)
     assert checked and int(checked.group(1)) == len(expected), result.stdout
 

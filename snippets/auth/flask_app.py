@@ -7,6 +7,7 @@ import secrets
 from flask import Flask, request
 
 API_TOKEN = os.environ.get("API_TOKEN", "example-token")  # (1)!
+INVALID_TOKEN = {"WWW-Authenticate": 'Bearer error="invalid_token"'}  # (3)!
 
 app = Flask(__name__)
 
@@ -18,7 +19,7 @@ def require_token(view):
         if scheme.lower() != "bearer" or not token:
             return {"detail": "Not authenticated"}, 401, {"WWW-Authenticate": "Bearer"}  # (2)!
         if not secrets.compare_digest(token.encode(), API_TOKEN.encode()):
-            return {"detail": "Invalid token"}, 403
+            return {"detail": "Invalid token"}, 401, INVALID_TOKEN
         return view(*args, **kwargs)
 
     return checked_view

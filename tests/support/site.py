@@ -15,7 +15,7 @@ from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from harness.project import DOCS, ROOT, SNIPPETS
+from harness.project import DOCS, ROOT, SNIPPETS, snippet_files
 from harness.site_build import Build, run_build
 
 from .inline_examples import inline_examples
@@ -126,11 +126,7 @@ def as_shown(snippet: Path) -> str:
 
 def snippet_texts() -> list[list[str]]:
     """Every file under snippets/, as a page would show it."""
-    return [
-        _normalize(as_shown(path))
-        for path in SNIPPETS.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
-    ]
+    return [_normalize(as_shown(path)) for path in snippet_files()]
 
 
 @dataclass
