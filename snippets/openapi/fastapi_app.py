@@ -14,6 +14,6 @@ class Item(BaseModel):
     price: FiniteFloat
 
 
-@app.post("/items", status_code=201)
+@app.post("/items", status_code=201, responses={400: {"description": "The body is not UTF-8"}})
 def create_item(item: Item) -> Item:
     return item

@@ -17,6 +17,11 @@ class UserOut(BaseModel):
     email: str
 
 
-@app.post("/users", response_model=UserOut, status_code=201)  # (1)!
+@app.post(
+    "/users",
+    response_model=UserOut,  # (1)!
+    status_code=201,
+    responses={400: {"description": "The body is not UTF-8"}},
+)
 def create_user(user: UserIn):
     return user
