@@ -7,6 +7,7 @@ nothing of a group is left running. Linux only, as the servers are.
 """
 
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,17 @@ def processes_with(marker: str, proc: Path = PROC) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def with_default_sigint() -> None:
+    """Give a child SIGINT's default handling (Ctrl-C), before exec: a preexec_fn.
+
+    A command started in the background by a shell script (`bash .ci/run &`)
+    has SIGINT ignored, and every process it starts inherits that; a test
+    that interrupts a child, or a server a table says stops on SIGINT, needs
+    the child to get it as a terminal's Ctrl-C would deliver it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def children(pid: int, proc: Path = PROC) -> list[int]:

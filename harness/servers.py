@@ -52,6 +52,7 @@ from typing import IO, Protocol
 import pytest
 
 from harness.apps import SnippetApp
+from harness.processes import with_default_sigint
 from harness.project import ROOT
 
 HOST = "127.0.0.1"  # every server listens here, and nowhere else
@@ -233,10 +234,12 @@ def free_ports(count: int) -> list[int]:
         return [sock.getsockname()[1] for sock in sockets]
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM if the test process dies, even by SIGKILL."""
+def _prepare_child() -> None:
+    """In the child, before exec: get SIGTERM if the test process dies, even by SIGKILL, and take
+    SIGINT as a terminal's Ctrl-C, even when this process was started with it ignored."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    with_default_sigint()
 
 
 def _start(server: ServerSpec, port: int, env: dict[str, str]) -> RunningServer:
@@ -249,7 +252,7 @@ def _start(server: ServerSpec, port: int, env: dict[str, str]) -> RunningServer:
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=_die_with_parent,
+        preexec_fn=_prepare_child,
     )
     return RunningServer(server, port, process, log)
 

@@ -25,7 +25,7 @@ from harness.benchmark import analysis, charts, measure, report, waiting, worklo
 from harness.benchmark import data as benchmark_data
 from harness.benchmark import run as bench_run
 from harness.benchmark.wrk import parse_wrk
-from harness.processes import Process, process_group, processes_with
+from harness.processes import Process, process_group, processes_with, with_default_sigint
 from harness.project import DOCS, ROOT
 from support import benchmark as made_up
 
@@ -164,6 +164,7 @@ def test_ctrl_c_stops_every_server(wrk, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        preexec_fn=with_default_sigint,
     )
     marker = f"BENCH_RUN=bench-{process.pid}"
     deadline = time.monotonic() + 30

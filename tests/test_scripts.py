@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from harness.lighthouse import median_run
-from harness.processes import process_group
+from harness.processes import process_group, with_default_sigint
 from harness.project import ROOT
-from harness.servers import HOST, free_ports
+from harness.servers import HOST, ShownCommand, free_ports, running_servers
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
 pytestmark = [pytest.mark.slow, pytest.mark.no_cover]
@@ -88,6 +89,7 @@ def test_stopping_dev_py_stops_what_it_started(tmp_path, command, child, signum)
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=with_default_sigint,
     )
     try:
         assert wait_until(
@@ -120,3 +122,23 @@ def test_lighthouse_refuses_a_run_count_that_is_not_one_or_more(runs):
     result = run("lighthouse.py", "--runs", runs)
     assert result.returncode == 2
     assert "expected a whole number of runs, 1 or more" in result.stderr
+
+
+def ignores_sigint(pid: int) -> bool:
+    """Whether a process ignores SIGINT: its bit in SigIgn of /proc/PID/status (proc(5))."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    ignored = int(re.search(r"^SigIgn:\s*([0-9a-f]+)$", status, re.M).group(1), 16)
+    return bool(ignored & (1 << (signal.SIGINT - 1)))
+
+
+def test_a_server_takes_sigint_even_when_the_run_was_started_ignoring_it():
+    """`bash .ci/run &` starts the suite with SIGINT ignored, and children inherit that: a server the
+    harness starts gets SIGINT's default back, so a table's SIGINT row stops it as Ctrl-C would."""
+    server = ShownCommand(f"python -m http.server 8000 --bind {HOST}")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with running_servers([server]) as running:
+            assert not ignores_sigint(running[server].process.pid)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert ignores_sigint(os.getpid()) is (previous == signal.SIG_IGN)
