@@ -28,7 +28,7 @@ from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
 from support.site import read_pages
 from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "support.cpu_report"]
 
 settings.register_profile(
     "default",

@@ -1,0 +1,53 @@
+"""CPU seconds per tier and per topic, printed at the end of a run: where the suite's time goes.
+
+Each test's share is the CPU time this process and the child processes it
+reaped used while the test ran (set-up and tear-down included). The
+background lane's builds run in the same process, so a test that overlapped
+one is charged a little of it: the figures rank the tiers and topics, they
+are not a profile. Run the suite with `-p no:support.cpu_report` to leave
+the table out.
+"""
+
+import os
+from collections import Counter
+
+import pytest
+
+from .tiers import RUN_ORDER, tiers_of, topics_of
+
+BY_TIER = pytest.StashKey[Counter]()
+BY_TOPIC = pytest.StashKey[Counter]()
+TOPICS_SHOWN = 10
+
+
+def cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    started = cpu_seconds()
+    try:
+        return (yield)
+    finally:
+        spent = cpu_seconds() - started
+        tier = max(tiers_of(item), key=RUN_ORDER.index, default="") or "in process"
+        item.config.stash.setdefault(BY_TIER, Counter())[tier] += spent
+        for topic in topics_of(item) or {"(site-wide)"}:
+            item.config.stash.setdefault(BY_TOPIC, Counter())[topic] += spent / max(1, len(topics_of(item)))
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    by_tier = config.stash.get(BY_TIER, Counter())
+    if not by_tier:
+        return
+    by_topic = config.stash.get(BY_TOPIC, Counter())
+    terminalreporter.section("CPU seconds")
+    terminalreporter.write_line(
+        "by tier: " + ", ".join(f"{tier} {seconds:.1f}" for tier, seconds in by_tier.most_common())
+    )
+    terminalreporter.write_line(
+        f"by topic (the {TOPICS_SHOWN} costliest): "
+        + ", ".join(f"{topic} {seconds:.1f}" for topic, seconds in by_topic.most_common(TOPICS_SHOWN))
+    )
