@@ -45,6 +45,10 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     by_topic = config.stash.get(BY_TOPIC, Counter())
     terminalreporter.section("CPU seconds")
     terminalreporter.write_line(
+        "(this process and the children it reaped, charged to the test running at the time: the"
+        " background builds and audits fall on the tests they overlapped)"
+    )
+    terminalreporter.write_line(
         "by tier: " + ", ".join(f"{tier} {seconds:.1f}" for tier, seconds in by_tier.most_common())
     )
     terminalreporter.write_line(
