@@ -9,7 +9,7 @@ the message too, since the message is what tells a contributor what to do.
 
 import httpx2
 import pytest
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.testclient import TestClient
 from flask import Flask, make_response, request
 from flask_openapi3 import OpenAPI
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from harness.project import SNIPPETS
 from support.api_documents import UndeclaredStatus, declared_status_hook
-from support.clients import WSGIServerTransport
+from support.clients import ASGIServerTransport, WSGIServerTransport
 from support.exchanges import (
     ONE_FRAMEWORK_REQUESTS,
     MissingResponse,
@@ -118,6 +118,52 @@ def test_a_header_column_is_sent_and_its_rows_pass_only_with_the_cookie(tmp_path
         {},
         {"Cookie": ""},
     ]
+
+
+HEADER_BYTES_TABLE = """\
+| Case | Request | X-Name | FastAPI | Flask |
+|---|---|---|--:|--:|
+| Latin-1 bytes | `GET /echo` | `b'caf\\xe9'` | 200 | 200 |
+"""
+
+
+def echo_apps() -> tuple[FastAPI, Flask]:
+    """Two apps that answer with the bytes of X-Name as each framework decoded them (as Latin-1)."""
+    fastapi_app, flask_app = FastAPI(), Flask(__name__)
+
+    @fastapi_app.get("/echo")
+    def fastapi_echo(request: Request):
+        return list(request.headers["x-name"].encode("latin-1"))
+
+    @flask_app.get("/echo")
+    def flask_echo():
+        return list(request.headers["X-Name"].encode("latin-1"))
+
+    return fastapi_app, flask_app
+
+
+def test_a_header_cell_sends_its_bytes_exactly_to_both_frameworks(tmp_path):
+    """Before, FastAPI's in-process client re-encoded b"\\xe9" as UTF-8 (two bytes) on its way to the
+    app, while uvicorn passes it as sent; and the table had no way to write such a byte."""
+    write(tmp_path / TOPIC / "bad_input.md", HEADER_BYTES_TABLE)
+    (row,) = request_rows(TOPIC, snippets=tmp_path)
+    assert row.headers == {"X-Name": b"caf\xe9"}
+    fastapi_app, flask_app = echo_apps()
+    clients = [
+        httpx2.Client(transport=ASGIServerTransport(fastapi_app), base_url="http://testserver"),
+        client_for(flask_app),
+    ]
+    assert [row.send(client).json() for client in clients] == [list(b"caf\xe9")] * 2
+
+
+def test_a_header_cell_that_is_not_ascii_names_the_row_and_the_notation(tmp_path):
+    """Before, httpx2 raised a bare UnicodeEncodeError when the row was sent."""
+    table = write(tmp_path / TOPIC / "bad_input.md", HEADER_BYTES_TABLE.replace("`b'caf\\xe9'`", "`café`"))
+    with pytest.raises(ValueError) as error:
+        request_rows(TOPIC, snippets=tmp_path)
+    message = str(error.value)
+    assert str(table) in message and "row 'Latin-1 bytes'" in message
+    assert "header 'X-Name': 'café' is not ASCII" in message and "b'caf\\xe9'" in message
 
 
 def test_a_column_the_topic_test_declares_is_left_to_it(tmp_path, monkeypatch):

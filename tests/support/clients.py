@@ -1,26 +1,28 @@
 """One client interface (an httpx2.Client) for every framework, in process or over a socket.
 
-FastAPI's TestClient is an httpx2 client over ASGI (Starlette's, which calls
-any ASGI app, so Quart's apps get it too); Flask gets a WSGI
-transport that builds the environ the way a real WSGI server does. Both
-report an unhandled error as a 500 response, as a real server would, instead
-of raising it into the test; and neither follows redirects, so a test sees
-the redirect itself. Every answer of an app with an API
-document is checked against it (support/api_documents.py). A FastAPI app
-given a lifespan has it run around each request, since what it sets up (the
-lifespan page's pool) is what its endpoints use.
+In process, FastAPI's and Quart's apps get an ASGI transport that builds the
+scope the way uvicorn does, and Flask's a WSGI transport that builds the
+environ the way gunicorn does: header bytes reach the app as sent and come
+back as the app sent them, so what passes in process passes under the real
+server. Both report an unhandled error as a 500 response, as a real server
+would, instead of raising it into the test; neither follows redirects, so a
+test sees the redirect itself. Every answer of an app with an API document is
+checked against it (support/api_documents.py). A FastAPI app given a lifespan
+has it run around each request, since what it sets up (the lifespan page's
+pool) is what its endpoints use.
 """
 
+import asyncio
+import contextlib
 import functools
 import io
 import ssl
 import sys
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote, unquote_to_bytes
 
 import httpx2
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from harness.apps import SnippetApp
 
@@ -84,40 +86,119 @@ class WSGIServerTransport(httpx2.BaseTransport):
         return httpx2.Response(status, headers=headers, stream=httpx2.ByteStream(content))
 
 
-# What FastAPI runs at start-up and shut-down when it is given no lifespan (on_event handlers).
-DEFAULT_LIFESPAN = type(FastAPI().router.lifespan_context)
+class ASGIServerTransport(httpx2.BaseTransport):
+    """Calls an ASGI app with the scope a real server (uvicorn) builds, and returns its answer byte for byte.
 
-
-class LifespanPerRequest(TestClient):
-    """A TestClient that runs the app's lifespan around each request sent outside `with client:`.
-
-    Outside `with`, TestClient runs no lifespan at all; a server runs it once
-    around all requests, which a client that is never closed cannot do, so
-    this runs it around each one (about 3 ms), for the apps that have one.
+    Starlette's TestClient re-encodes each header value as UTF-8 on the way in
+    and decodes the answer's as UTF-8 on the way out, so a header byte over
+    0x7F reaches the app as two bytes (b"\\xe9" as b"\\xc3\\xa9") and a Latin-1
+    byte in an answer fails in the client. uvicorn passes the bytes as sent;
+    so does this transport. Each request runs in an event loop of its own, as
+    TestClient's do outside `with client:`, with the app's lifespan around it
+    when `lifespan` is set (what it sets up is what the endpoints use). An
+    error the app raises before answering is a 500, as a server sends.
     """
 
-    def send(self, request: httpx2.Request, **options) -> httpx2.Response:
-        if self.portal is not None:  # inside `with client:`, which already runs it
-            return super().send(request, **options)
-        with self:
-            return super().send(request, **options)
+    def __init__(self, app, lifespan: bool = False):
+        self.app = app
+        self.lifespan = lifespan
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        raw_path, _, query = request.url.raw_path.partition(b"?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1",
+            "method": request.method,
+            "scheme": request.url.scheme,
+            "path": unquote(raw_path.decode("ascii")),
+            "raw_path": raw_path,
+            "root_path": "",
+            "query_string": query,
+            "headers": [(name.lower(), value) for name, value in request.headers.raw],
+            "client": ("127.0.0.1", 50000),
+            "server": (request.url.host, request.url.port or 80),
+            "extensions": {},
+        }
+        status, headers, body = asyncio.run(self._call(scope, request.read()))
+        return httpx2.Response(status, headers=headers, stream=httpx2.ByteStream(body))
+
+    async def _call(self, scope: dict, body: bytes) -> tuple[int, list, bytes]:
+        state: dict = {}
+        if not self.lifespan:
+            return await self._request({**scope, "state": state}, body)
+        async with lifespan_of(self.app, state):
+            return await self._request({**scope, "state": dict(state)}, body)
+
+    async def _request(self, scope: dict, body: bytes) -> tuple[int, list, bytes]:
+        answered = asyncio.Event()
+        sent_body = False
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def receive() -> dict:
+            nonlocal sent_body
+            if not sent_body:
+                sent_body = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await answered.wait()  # the client stays until the whole answer is in
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    answered.set()
+
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            if not start:
+                return 500, [], b"Internal Server Error"
+        finally:
+            answered.set()
+        return start["status"], list(start.get("headers", [])), b"".join(chunks)
+
+
+@contextlib.asynccontextmanager
+async def lifespan_of(app, state: dict):
+    """Run an ASGI app's lifespan (start-up, then shut-down on leaving), sharing `state` with requests."""
+    inbox: asyncio.Queue = asyncio.Queue()
+    outbox: asyncio.Queue = asyncio.Queue()
+    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": state}
+    task = asyncio.create_task(app(scope, inbox.get, outbox.put))
+    await inbox.put({"type": "lifespan.startup"})
+    started = await outbox.get()
+    if started["type"] != "lifespan.startup.complete":
+        raise RuntimeError(f"lifespan start-up failed: {started.get('message', '')}")
+    try:
+        yield
+    finally:
+        await inbox.put({"type": "lifespan.shutdown"})
+        await outbox.get()
+        await task
+
+
+# What FastAPI runs at start-up and shut-down when it is given no lifespan (on_event handlers).
+DEFAULT_LIFESPAN = type(FastAPI().router.lifespan_context)
 
 
 def in_process_client(app: SnippetApp) -> httpx2.Client:
     """A client that calls the app directly, without a server."""
     hooks = {"response": [declared_status_hook(str(app), app.app)]}
-    if app.framework == "fastapi":
-        has_lifespan = not isinstance(app.app.router.lifespan_context, DEFAULT_LIFESPAN)
-        client_class = LifespanPerRequest if has_lifespan else TestClient
-        client = client_class(app.app, raise_server_exceptions=False, follow_redirects=False)
-        client.event_hooks = hooks
-        return client
-    if app.framework == "quart":  # an ASGI app: Starlette's TestClient calls any of them
-        client = TestClient(app.app, raise_server_exceptions=False, follow_redirects=False)
-        client.event_hooks = hooks
-        return client
-    return httpx2.Client(
-        transport=WSGIServerTransport(app.app), base_url="http://testserver", event_hooks=hooks
+    if app.framework == "flask":
+        transport: httpx2.BaseTransport = WSGIServerTransport(app.app)
+    else:  # FastAPI and Quart are ASGI apps
+        transport = ASGIServerTransport(app.app, lifespan=has_own_lifespan(app.app))
+    return httpx2.Client(transport=transport, base_url="http://testserver", event_hooks=hooks)
+
+
+def has_own_lifespan(application) -> bool:
+    """A FastAPI app given a lifespan: what it sets up (the lifespan page's pool) its endpoints use."""
+    return isinstance(application, FastAPI) and not isinstance(
+        application.router.lifespan_context, DEFAULT_LIFESPAN
     )
 
 

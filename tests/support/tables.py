@@ -190,10 +190,33 @@ def literal(cell: str) -> str | None:
     return code.replace(VISIBLE_SPACE, " ")
 
 
+def is_bytes_literal(text: str) -> bool:
+    return len(text) > 2 and text[:2] in ("b'", 'b"') and text[-1] == text[1]
+
+
 def body_bytes(text: str) -> bytes:
-    if text.startswith("b'") and text.endswith("'"):
-        return ast.literal_eval(text)
-    return text.encode()
+    """A Body cell: a bytes literal (`b'\\xff'`) as those bytes, any other text as UTF-8."""
+    return ast.literal_eval(text) if is_bytes_literal(text) else text.encode()
+
+
+def header_value(heading: str, text: str) -> str | bytes:
+    """A header cell: a bytes literal as those bytes, sent as they are; other text must be ASCII.
+
+    Servers read header bytes as Latin-1 and a client may send any byte but CR,
+    LF and NUL, so a byte over 0x7F is written as the bytes it is, never as a
+    character whose encoding would be a guess.
+    """
+    if is_bytes_literal(text):
+        value = ast.literal_eval(text)
+        if not isinstance(value, bytes) or set(value) & {0x0A, 0x0D, 0x00}:
+            raise ValueError(f"header {heading!r}: {text} must be bytes without CR, LF or NUL")
+        return value
+    if not text.isascii():
+        raise ValueError(
+            f"header {heading!r}: {text!r} is not ASCII; write the bytes to send as a bytes literal, "
+            f"such as `b'caf\\xe9'` (servers read header bytes as Latin-1)"
+        )
+    return text
 
 
 def app_name(heading: str) -> str | None:
@@ -263,7 +286,7 @@ def check_request_columns(path: Path, headings: list[str], declared: tuple[str, 
 def request_row(topic: str, key: str, cells: dict[str, Cell], declared: tuple[str, ...]) -> RequestRow:
     method, target = literal(cells["Request"]).split(" ", 1)
     headers = {
-        heading: literal(cell)
+        heading: header_value(heading, literal(cell))
         for heading, cell in cells.items()
         if heading not in declared and is_header_column(heading) and literal(cell) is not None
     }
