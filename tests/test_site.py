@@ -81,6 +81,25 @@ def test_census_finds_no_untested_block(build, pages, report):
     assert census.untested == [], "\n".join(census.untested)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "untested"),
+    [
+        ("console", "$ curl -i http://127.0.0.1:8000/items\nHTTP/1.1 200 OK\nx-request-id: 42", True),
+        ("console", "$ curl -v http://127.0.0.1:8000/\n< x-request-id: 42", True),
+        ("console", "$ python3.11 scripts/dev.py test --quick", False),
+        ("bash", "pip install fastapi", False),
+    ],
+)
+def test_a_console_block_may_show_a_command_but_not_an_answer(language, text, untested):
+    """A curl transcript typed by hand once showed a header the app never sends, and passed."""
+    html = (
+        f'<article><div class="language-{language} highlight"><pre><span></span><code>{text}'
+        "</code></pre></div></article>"
+    )
+    census = take_census({"page.html": BeautifulSoup(html, "html.parser")})
+    assert bool(census.untested) is untested, census.untested
+
+
 def test_every_example_sits_in_its_frameworks_tab(pages):
     """Tab sets are FastAPI/Flask pairs (or add Quart), and each snippet module is in its framework's tab."""
     shown_apps = set()

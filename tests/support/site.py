@@ -26,6 +26,11 @@ from .inline_examples import inline_examples
 MAY_BE_HAND_WRITTEN = {"Bash", "Bash Session", "INI", "TOML", "YAML"}
 
 
+# A status line or a response header as curl -i or -v prints it: an HTTP answer, which a page shows
+# from an exchange the tests replay, never typed by hand into a console block.
+HTTP_ANSWER = re.compile(r"^(< )?HTTP/\d(\.\d)? \d{3}\b|^< [\w-]+: ", re.MULTILINE)
+
+
 def must_be_tested(language: str) -> bool:
     try:
         name = get_lexer_by_name(language).name
@@ -166,6 +171,12 @@ def take_census(pages: dict[str, BeautifulSoup]) -> Census:
                 kind = "untested"
                 first = lines[0] if lines else ""
                 census.untested.append(f"{name}: {language} block starting {first!r}")
+            elif answer := HTTP_ANSWER.search(pre.get_text()):
+                kind = "untested"
+                census.untested.append(
+                    f"{name}: {language} block shows an HTTP answer ({answer.group(0).strip()!r}) typed by "
+                    "hand; show it from an exchange the tests replay (snippets/<topic>/http/)"
+                )
             else:
                 kind = "other"
             census.counts[kind] += 1
