@@ -508,6 +508,42 @@ def test_highlighted_lines_fall_on_code_in_every_page():
     assert problems == [], "\n".join(problems)
 
 
+# What each highlighted line pointed at when its hl_lines were last checked: an edit above it moves
+# the code, not the number, and a highlight that moved onto other code fails here.
+HIGHLIGHTS_RECORD = TESTS / "highlighted_lines.tsv"
+
+
+def highlight_change(key: tuple[str, ...], was: str | None, now: str | None) -> str | None:
+    page, source, number = key
+    where = f"{page}: hl_lines {number} of {source}"
+    if was == now:
+        return None
+    if was is None:
+        return f"{where} is new, on {now!r}"
+    if now is None:
+        return f"{where} is gone (it pointed at {was!r})"
+    return f"{where} now points at {now!r}, set for {was!r}"
+
+
+def test_every_highlight_still_points_at_the_line_it_was_set_for(update_shown):
+    found = sorted(
+        record for page in sorted(DOCS.rglob("*.md")) for h in highlights(page) for record in h.records()
+    )
+    if update_shown:
+        HIGHLIGHTS_RECORD.write_text("".join(f"{record}\n" for record in found))
+        return
+    recorded = HIGHLIGHTS_RECORD.read_text().splitlines()
+    was = {tuple(r.split("\t")[:3]): r.split("\t")[3] for r in recorded}
+    now = {tuple(r.split("\t")[:3]): r.split("\t")[3] for r in found}
+    problems = [highlight_change(key, was.get(key), now.get(key)) for key in sorted(set(was) | set(now))]
+    problems = [problem for problem in problems if problem]
+    assert problems == [], (
+        "highlights moved (code above them changed) or changed: fix hl_lines on the page, then record "
+        f"them with `scripts/dev.py test --update-examples` ({HIGHLIGHTS_RECORD.name}):\n"
+        + "\n".join(problems)
+    )
+
+
 def test_a_highlight_past_the_end_or_on_a_blank_line_is_caught(tmp_path):
     page = tmp_path / "page.md"
     page.write_text(

@@ -80,6 +80,15 @@ class Highlight:
     line: int  # where the fence opens in the page's Markdown
     numbers: tuple[int, ...]
     shown: tuple[str, ...]
+    source: str = "inline"  # the file(s) the block includes, or "inline" for code written in the page
+
+    def records(self) -> list[str]:
+        """One line per highlighted line: page, source, number and the text it points at."""
+        return [
+            f"{self.page}\t{self.source}\t{number}\t{self.shown[number - 1].strip()}"
+            for number in self.numbers
+            if number <= len(self.shown)
+        ]
 
     def problems(self) -> list[str]:
         where = f"{self.page}:{self.line}"
@@ -142,15 +151,20 @@ def highlights(page: Path) -> list[Highlight]:
         if spec is None:
             continue
         shown: list[str] = []
+        sources: list[str] = []
         for line in body:
             include = INCLUDE_LINE.match(line)
             if include:
                 shown.extend(included_text(include.group("path"), include.group("section")))
+                sources.append(
+                    include.group("path")
+                    + (f":{include.group('section')}" if include.group("section") else "")
+                )
             else:
                 shown.append(line.removeprefix(opening.group("indent")))
         numbers = line_numbers(spec.group(1))
         name = page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else page.name
-        found.append(Highlight(name, start + 1, numbers, tuple(shown)))
+        found.append(Highlight(name, start + 1, numbers, tuple(shown), " + ".join(sources) or "inline"))
     return found
 
 
