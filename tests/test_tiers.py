@@ -48,6 +48,17 @@ def test_quick_keeps_only_untiered_tests():
     assert selected(items, quick=True, topic=None) == items[:1]
 
 
+def test_a_per_topic_check_runs_under_its_topic_only():
+    hello, auth = SimpleNamespace(topic="hello"), SimpleNamespace(topic="auth")
+    items = [
+        fake_item("test_type_check.py", "test_mypy[hello]", marks=["per_topic"], topic=hello),
+        fake_item("test_type_check.py", "test_mypy[auth]", marks=["per_topic"], topic=auth),
+    ]
+    assert selected(items, quick=False, topic="hello") == items[:1]
+    assert selected(items, quick=False, topic=None) == []
+    assert selected(items, quick=True, topic=None) == []
+
+
 def test_topic_keeps_its_tests_and_the_site_checks():
     hello = SimpleNamespace(topic="hello")
     items = [

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from importlib.metadata import version
 
 import pytest
@@ -21,7 +22,7 @@ from fastapi.exceptions import ResponseValidationError
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from harness.project import DOCS, ROOT, SNIPPETS, snippet_files
+from harness.project import DOCS, ROOT, SNIPPETS, snippet_files, topics
 from snippets.type_checking import fastapi_mistakes, flask_mistakes
 
 MISTAKES = SNIPPETS / "type_checking"
@@ -44,6 +45,24 @@ def mypy(*paths: str) -> subprocess.CompletedProcess:
     # 0: no error, 1: errors found; anything else is mypy failing to run.
     assert result.returncode in (0, 1), result.stdout + result.stderr
     return result
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic as a test parameter: --topic NAME selects the tests given one."""
+
+    topic: str
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+@pytest.mark.per_topic
+@pytest.mark.parametrize("topic", [Topic(name) for name in topics()], ids=str)
+def test_mypy_passes_on_the_topics_snippets(topic):
+    """`--topic NAME` type-checks that topic's modules; the whole run checks them all at once below."""
+    result = mypy(f"snippets/{topic}")
+    assert result.returncode == 0, result.stdout
 
 
 @pytest.mark.slow

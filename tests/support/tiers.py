@@ -20,12 +20,13 @@ TIERS = {
     "bench": "run the benchmark pipeline with wrk",
     "slow": "build with Zensical, or run other programs for several seconds",
     "scaffold": "scaffold a topic in a copy of the project and test it there",
+    "per_topic": "check one topic where the whole run checks all at once (only --topic runs them)",
 }
 # The order the tiers run in: what this process does alone first, while the
 # background lane (tests/support/background.py) builds and audits on the other
 # core; then real servers and timings; the browser, which keeps both cores
 # busy, last.
-RUN_ORDER = ("", "slow", "servers", "timing", "bench", "scaffold", "browser")
+RUN_ORDER = ("", "per_topic", "slow", "servers", "timing", "bench", "scaffold", "browser")
 # Checks of the whole site that --topic runs too: a new page must build and be tested.
 SITE_CHECKS = ("test_site.py", "test_hosting.py", "test_lint.py")
 LEFT_OUT_OF_A_TOPIC = ("bench", "browser", "slow", "scaffold")
@@ -81,7 +82,8 @@ def run_rank(item) -> int:
 
 
 def selected(items: list, quick: bool, topic: str | None) -> list:
-    """The items --quick or --topic NAME keeps (all of them with neither)."""
+    """The items --quick or --topic NAME keeps; with neither, all but the per-topic checks, whose
+    whole-run counterparts check every topic at once."""
     if quick:
         return [item for item in items if not tiers_of(item)]
     if topic is not None:
@@ -91,4 +93,4 @@ def selected(items: list, quick: bool, topic: str | None) -> list:
             if not set(tiers_of(item)) & set(LEFT_OUT_OF_A_TOPIC)
             and (topic in topics_of(item) or (item.path.name in SITE_CHECKS and not topics_of(item)))
         ]
-    return list(items)
+    return [item for item in items if "per_topic" not in tiers_of(item)]
