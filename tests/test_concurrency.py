@@ -149,6 +149,7 @@ def test_the_lifespan_sets_the_thread_pool_size(reimport, setting, size):
     with TestClient(module.app) as client:
         tokens = client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
         assert client.get("/with-sync-dependency").json() == {"user": "alice"}
+        assert client.get("/without-dependency").json() == {"user": None}
     assert tokens == size
 
 

@@ -15,9 +15,12 @@ from flask import Flask, make_response, request
 from flask_openapi3 import OpenAPI
 from pydantic import BaseModel
 
+from harness.apps import get_app
 from harness.project import SNIPPETS
 from support.api_documents import UndeclaredStatus, declared_status_hook
 from support.clients import ASGIServerTransport, WSGIServerTransport
+from support.compared_bodies import entry_problem
+from support.endpoints import Endpoint
 from support.exchanges import (
     ONE_FRAMEWORK_REQUESTS,
     MissingResponse,
@@ -405,3 +408,14 @@ def test_the_wsgi_transport_passes_what_a_real_server_passes():
         httpx2.Client(transport=httpx2.WSGITransport(app=app), base_url="http://t").get(
             "/a", headers={"X-Id": b"\xe9"}
         )
+
+
+def test_a_named_test_must_request_the_path_and_read_its_json():
+    endpoint = Endpoint(get_app("hardening", "fastapi"), "GET", "/report")
+    ok = "test_hardening.py::test_the_fourth_request_in_a_minute_is_refused_with_retry_after"
+    assert entry_problem(endpoint, ok) is None
+    assert "does not exist" in entry_problem(endpoint, "test_hardening.py::test_no_such_test")
+    # Requests /report, checks statuses only.
+    assert "compares no body" in entry_problem(
+        endpoint, "test_hardening.py::test_without_headers_enabled_the_429_has_no_retry_after"
+    )

@@ -256,6 +256,7 @@ def test_the_fourth_request_in_a_minute_is_refused_with_retry_after(app, fresh_l
     client = in_process_client(app)
     answers = [client.get("/report") for _ in range(RATE + 1)]
     assert [answer.status_code for answer in answers] == [200] * RATE + [429]
+    assert answers[0].json() == {"report": "ready"}
     assert 0 < retry_after_seconds(answers[-1]) <= 60
     assert_security_headers(answers[-1].headers)
 

@@ -105,7 +105,7 @@ def login_cookie(reimport):
         if (app.name, secure) not in SET_COOKIES:
             reimport(app, SESSION_COOKIE_SECURE=secure)
             response = in_process_client(app).post("/login", data=LOGIN)
-            assert response.status_code == 200
+            assert response.json() == {"user": LOGIN["username"]}
             SET_COOKIES[app.name, secure] = response.headers["set-cookie"]
         return SET_COOKIES[app.name, secure]
 
