@@ -34,7 +34,8 @@ def upload(file: UploadFile, title: Annotated[str, Form()]):
     name = safe_name(file.filename or "")  # (2)!
     if not name:
         raise HTTPException(status_code=422, detail="The file name has no usable characters")
-    target = UPLOAD_FOLDER / name
-    with target.open("wb") as stored:
+    with tempfile.NamedTemporaryFile(dir=UPLOAD_FOLDER, prefix=".upload-", delete=False) as stored:
         shutil.copyfileobj(file.file, stored)
-    return {"bytes": target.stat().st_size, "stored_as": name, "title": title}
+        size = stored.tell()
+    os.replace(stored.name, UPLOAD_FOLDER / name)  # (3)!
+    return {"bytes": size, "stored_as": name, "title": title}

@@ -23,6 +23,8 @@ def upload():
     name = secure_filename(file.filename or "")  # (2)!
     if not name:
         return {"detail": "The file name has no usable characters"}, 400
-    target = UPLOAD_FOLDER / name
-    file.save(target)
-    return {"bytes": target.stat().st_size, "stored_as": name, "title": title}, 201
+    with tempfile.NamedTemporaryFile(dir=UPLOAD_FOLDER, prefix=".upload-", delete=False) as stored:
+        file.save(stored)
+        size = stored.tell()
+    os.replace(stored.name, UPLOAD_FOLDER / name)  # (3)!
+    return {"bytes": size, "stored_as": name, "title": title}, 201

@@ -142,7 +142,7 @@ def render_response(response: httpx2.Response) -> str:
         *(f"{name}: {value}" for name, value in shown_headers(response)),
     ]
     body = response.text
-    if response.headers.get("content-type") == "application/json":
+    if response.headers.get("content-type") == "application/json" and body:  # a HEAD answer has no body
         body = readable_json(json.loads(body))
     text = "\n".join(head) + "\n"
     return text + f"\n{body.strip()}\n" if body.strip() else text
