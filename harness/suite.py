@@ -49,8 +49,12 @@ def pytest_command(
     topic: str | None = None,
     latest: bool = False,
     python: str | None = None,
+    changed: frozenset[str] | None = None,
 ) -> list[str]:
     """pytest with coverage of snippets/ (or of the one topic's folder under `topic`), and the selection.
+
+    Under `quick`, `changed` names the topics to run in full (harness.changes): coverage is then
+    measured on their folders alone, since the other topics' tests do not run.
 
     Always `--cov=SOURCE`: pytest-cov's `--cov` takes an optional value, so a
     bare one followed by a test path would measure that path and run everything.
@@ -61,6 +65,13 @@ def pytest_command(
         deselected = [option for test in LATEST_DESELECTED for option in ("--deselect", test)]
         junit = f"--junitxml={LATEST_REPORT / 'junit.xml'}"
         selection = ["--cov=snippets", "-m", "not bench", *deselected, junit]
+    elif quick and changed:
+        names = sorted(changed)
+        selection = [
+            "--quick",
+            f"--changed-topics={','.join(names)}",
+            *(f"--cov=snippets/{n}" for n in names),
+        ]
     else:
         selection = ["--cov=snippets", *(["--quick"] if quick else [])]
     return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]

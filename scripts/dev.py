@@ -5,7 +5,9 @@ This is the README's Quickstart: `python3.11 scripts/dev.py serve` and
 from scratch whenever requirements.txt or the Python running this script
 changes, so what passes here is what passes on a fresh machine.
 
-`test` runs everything (what CI runs); `test --quick` is the edit loop and
+`test` runs everything (what CI runs); `test --quick` is the edit loop (the
+topics changed against the default branch in full, the site checks once; see
+harness/changes.py) and
 `test --topic NAME` checks one topic end to end (tests/conftest.py says what
 each selects). `test --latest` runs the suite, except the benchmark, against
 the newest releases of everything requirements.in names, in .venv-latest
@@ -15,7 +17,7 @@ next releases. Once set up, this process replaces itself with mkdocs or
 pytest, so a signal that stops the command stops the server or the tests too.
 
 It uses only the standard library, and so do the parts of harness/ it imports
-(project.py, suite.py): it runs on the system Python before .venv exists.
+(project.py, suite.py, changes.py): it runs on the system Python before .venv exists.
 """
 
 import argparse
@@ -31,6 +33,7 @@ from typing import NoReturn
 # Run as a file, Python puts scripts/ on sys.path, not the root that holds harness/.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from harness.changes import changed_topics
 from harness.project import REQUIREMENTS, ROOT, pinned_requirements, topic_problem
 from harness.suite import (
     LATEST_REPORT,
@@ -113,9 +116,15 @@ def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
     if runs_everything(extra, quick=options.quick, topic=options.topic):  # only it audits with Lighthouse
         ensure_node_tools()
     python = str(ensure_latest_environment()) if options.latest else None
-    replace_process(
-        pytest_command(extra, quick=options.quick, topic=options.topic, latest=options.latest, python=python)
+    changed = None
+    if options.quick and not options.all_topics:
+        changes = changed_topics()
+        print(changes.describe(), flush=True)
+        changed = changes.topics
+    command = pytest_command(
+        extra, quick=options.quick, topic=options.topic, latest=options.latest, python=python, changed=changed
     )
+    replace_process(command)
 
 
 COMMANDS = {"serve": serve, "test": test}
@@ -136,6 +145,11 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         help="test: the edit loop (in process: contracts, tables, a little generated input, the built "
         "site, lint, coverage); no real servers, browser, benchmark or scaffold",
     )
+    parser.add_argument(
+        "--all-topics",
+        action="store_true",
+        help="test --quick: every topic, not only those changed against the default branch",
+    )
     selection.add_argument(
         "--topic",
         metavar="NAME",
@@ -150,6 +164,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     options, extra = parser.parse_known_args(argv)
     if options.command != "test" and (options.quick or options.topic or options.latest):
         parser.error("--quick, --topic and --latest go with the test command")
+    if options.all_topics and not options.quick:
+        parser.error("--all-topics goes with test --quick")
     if options.topic is not None and (problem := topic_problem(options.topic)):
         parser.error(f"--topic {options.topic}: {problem}")
     return options, extra

@@ -84,6 +84,12 @@ def pytest_addoption(parser):
         help=f"the edit loop: leave out the tests marked {', '.join(TIERS)}",
     )
     group.addoption(
+        "--changed-topics",
+        metavar="A,B",
+        help="with --quick: run only these topics' tests, and every test that is about no topic "
+        "(scripts/dev.py test --quick passes the topics changed against the default branch)",
+    )
+    group.addoption(
         "--topic",
         metavar="NAME",
         help="one topic end to end (snippets/NAME): its contracts, tables, generated input, "
@@ -105,6 +111,9 @@ def pytest_configure(config):
     topic = config.getoption("topic")
     if topic is not None and (problem := topic_problem(topic)):
         raise pytest.UsageError(f"--topic {topic}: {problem}")
+    for name in changed_topics_option(config) or ():
+        if problem := topic_problem(name):
+            raise pytest.UsageError(f"--changed-topics {name}: {problem}")
     if config.getoption("quick") or topic is not None:
         profile = "quick"
     else:
@@ -139,12 +148,22 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+def changed_topics_option(config) -> frozenset[str] | None:
+    value = config.getoption("changed_topics")
+    return None if value is None else frozenset(filter(None, value.split(",")))
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "servers" in tiers_of(item) and not item.get_closest_marker("servers"):
             item.add_marker("servers")  # the server pool's users: in the tier without saying so
     items.sort(key=run_rank)
-    keep = selected(items, quick=config.getoption("quick"), topic=config.getoption("topic"))
+    keep = selected(
+        items,
+        quick=config.getoption("quick"),
+        topic=config.getoption("topic"),
+        only=changed_topics_option(config),
+    )
     if len(keep) < len(items):
         kept = {id(item) for item in keep}
         config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])

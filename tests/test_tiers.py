@@ -139,3 +139,24 @@ def test_a_test_path_after_the_command_selects_that_path(options):
         part.startswith("--cov=") for part in command if part.startswith("--cov") and part != "--no-cov"
     )
     assert command[command.index("tests/test_tiers.py") - 1] != "--cov"
+
+
+def test_quick_with_changed_topics_keeps_theirs_and_the_tests_about_no_topic():
+    items = [
+        fake_item("test_hello.py", "test_a"),
+        fake_item("test_routing.py", "test_b"),
+        fake_item("test_site.py", "test_c"),
+        fake_item("test_hello.py", "test_d", marks=["servers"]),
+    ]
+    assert selected(items, quick=True, topic=None, only=frozenset({"hello"})) == [items[0], items[2]]
+    assert selected(items, quick=True, topic=None, only=None) == items[:3]
+
+
+def test_quick_with_changed_topics_measures_their_coverage_only():
+    command = pytest_command([], quick=True, changed=frozenset({"routing", "hello"}), python="python")
+    assert command[3:] == [
+        "--quick",
+        "--changed-topics=hello,routing",
+        "--cov=snippets/hello",
+        "--cov=snippets/routing",
+    ]

@@ -81,11 +81,16 @@ def run_rank(item) -> int:
     return max((RUN_ORDER.index(tier) for tier in tiers_of(item)), default=0)
 
 
-def selected(items: list, quick: bool, topic: str | None) -> list:
+def selected(items: list, quick: bool, topic: str | None, only: frozenset[str] | None = None) -> list:
     """The items --quick or --topic NAME keeps; with neither, all but the per-topic checks, whose
-    whole-run counterparts check every topic at once."""
+    whole-run counterparts check every topic at once. Under --quick, `only` (--changed-topics)
+    keeps the tests about those topics and every test about none."""
     if quick:
-        return [item for item in items if not tiers_of(item)]
+        return [
+            item
+            for item in items
+            if not tiers_of(item) and (only is None or not topics_of(item) or topics_of(item) & only)
+        ]
     if topic is not None:
         return [
             item
