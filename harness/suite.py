@@ -24,10 +24,20 @@ OPTIONS_WITH_A_VALUE = ("-k", "-m", "--deselect", "-p", "--timeout", "--maxfail"
 NARROWING = ("-k", "-m", "--deselect", "--lf", "--last-failed", "--sw", "--stepwise")
 
 
-def runs_everything(extra: list[str], *, quick: bool = False, topic: str | None = None) -> bool:
+# The tier of the tests that need nothing but this process (tests/support/tiers.py names the others).
+IN_PROCESS_TIER = "in-process"
+# The tier whose tests need the Node tools (Lighthouse).
+NODE_TIER = "browser"
+# --tier NAME: the whole suite in parts, one per CI job, in tests/support/tiers.py's RUN_ORDER.
+TIER_JOBS = (IN_PROCESS_TIER, "slow", "servers", "timing", "bench", "scaffold", NODE_TIER)
+
+
+def runs_everything(
+    extra: list[str], *, quick: bool = False, topic: str | None = None, tier: str | None = None
+) -> bool:
     """Whether a test command runs the whole suite, as CI does: no --quick or --topic, no test path,
     no -k, -m or other narrowing option among the arguments passed on to pytest."""
-    if quick or topic is not None:
+    if quick or topic is not None or tier is not None:
         return False
     arguments = iter(extra)
     for argument in arguments:
@@ -50,6 +60,7 @@ def pytest_command(
     latest: bool = False,
     python: str | None = None,
     changed: frozenset[str] | None = None,
+    tier: str | None = None,
 ) -> list[str]:
     """pytest with coverage of snippets/ (or of the one topic's folder under `topic`), and the selection.
 
@@ -61,6 +72,9 @@ def pytest_command(
     """
     if topic is not None:
         selection = ["--topic", topic, f"--cov=snippets/{topic}"]
+    elif tier is not None:
+        # Coverage adds up to 100% only over the in-process tests: every other tier runs without it.
+        selection = ["--tier", tier, "--cov=snippets" if tier == IN_PROCESS_TIER else "--no-cov"]
     elif latest:
         deselected = [option for test in LATEST_DESELECTED for option in ("--deselect", test)]
         junit = f"--junitxml={LATEST_REPORT / 'junit.xml'}"

@@ -38,6 +38,8 @@ from harness.project import REQUIREMENTS, ROOT, pinned_requirements, topic_probl
 from harness.suite import (
     LATEST_REPORT,
     LATEST_VENV,
+    NODE_TIER,
+    TIER_JOBS,
     VENV,
     pytest_command,
     runs_everything,
@@ -113,7 +115,8 @@ def serve(options: argparse.Namespace, extra: list[str]) -> NoReturn:
 
 
 def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
-    if runs_everything(extra, quick=options.quick, topic=options.topic):  # only it audits with Lighthouse
+    # Only the whole suite and the browser tier audit with Lighthouse: a subset never runs npm ci.
+    if runs_everything(extra, quick=options.quick, topic=options.topic) or options.tier == NODE_TIER:
         ensure_node_tools()
     python = str(ensure_latest_environment()) if options.latest else None
     changed = None
@@ -122,7 +125,13 @@ def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
         print(changes.describe(), flush=True)
         changed = changes.topics
     command = pytest_command(
-        extra, quick=options.quick, topic=options.topic, latest=options.latest, python=python, changed=changed
+        extra,
+        quick=options.quick,
+        topic=options.topic,
+        latest=options.latest,
+        python=python,
+        changed=changed,
+        tier=options.tier,
     )
     replace_process(command)
 
@@ -156,14 +165,20 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         help="test: one topic end to end (snippets/NAME), with the site checks and coverage of that topic",
     )
     selection.add_argument(
+        "--tier",
+        choices=TIER_JOBS,
+        help="test: one tier of the whole suite, as a parallel CI job runs it (tests/support/tiers.py); "
+        "coverage is measured in the in-process tier only",
+    )
+    selection.add_argument(
         "--latest",
         action="store_true",
         help="test: the suite but the benchmark against the newest releases of requirements.in, in "
         ".venv-latest (.venv is left alone); prints the versions, writes latest-run/",
     )
     options, extra = parser.parse_known_args(argv)
-    if options.command != "test" and (options.quick or options.topic or options.latest):
-        parser.error("--quick, --topic and --latest go with the test command")
+    if options.command != "test" and (options.quick or options.topic or options.latest or options.tier):
+        parser.error("--quick, --topic, --tier and --latest go with the test command")
     if options.all_topics and not options.quick:
         parser.error("--all-topics goes with test --quick")
     if options.topic is not None and (problem := topic_problem(options.topic)):

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 
 from harness.project import topic_problem
 from harness.site_build import BUILDS, Build, builds_summary
+from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
 from support.background import Background
 from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
@@ -82,6 +83,11 @@ def pytest_addoption(parser):
         "--quick",
         action="store_true",
         help=f"the edit loop: leave out the tests marked {', '.join(TIERS)}",
+    )
+    group.addoption(
+        "--tier",
+        choices=TIER_JOBS,
+        help="one CI job's share of the whole suite: the tests whose slowest tier is NAME",
     )
     group.addoption(
         "--changed-topics",
@@ -163,6 +169,7 @@ def pytest_collection_modifyitems(config, items):
         quick=config.getoption("quick"),
         topic=config.getoption("topic"),
         only=changed_topics_option(config),
+        tier=config.getoption("tier"),
     )
     if len(keep) < len(items):
         kept = {id(item) for item in keep}
@@ -242,7 +249,8 @@ def pytest_sessionstart(session):
     and in the whole suite the other slow jobs after it. A run of a few tests queues a job when a test
     first asks for its result (`background.result(JOB)`)."""
     shared = session.config.stash[BACKGROUND] = Background(build_environment(session.config))
-    if runs_the_whole_selection(session.config):
+    # One tier's job (--tier) queues nothing: a test that needs a job's result runs it then.
+    if runs_the_whole_selection(session.config) and session.config.getoption("tier") is None:
         shared.queue(SITE_BUILD)
         if not (session.config.getoption("quick") or session.config.getoption("topic")):
             shared.queue(*WHOLE_SUITE_JOBS)

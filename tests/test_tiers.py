@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from harness.project import TESTS
-from harness.suite import pytest_command, runs_everything
-from support.tiers import SITE_CHECKS, TIERS, module_tiers, selected, tiers_of
+from harness.suite import IN_PROCESS_TIER, TIER_JOBS, pytest_command, runs_everything
+from support.tiers import RUN_ORDER, SITE_CHECKS, TIERS, module_tiers, selected, tiers_of
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
 pytestmark = pytest.mark.no_cover
@@ -160,3 +160,21 @@ def test_quick_with_changed_topics_measures_their_coverage_only():
         "--cov=snippets/hello",
         "--cov=snippets/routing",
     ]
+
+
+def test_the_tier_jobs_are_the_run_order_but_the_per_topic_checks():
+    assert tuple(tier or IN_PROCESS_TIER for tier in RUN_ORDER if tier != "per_topic") == TIER_JOBS
+
+
+def test_tier_keeps_each_test_in_the_tier_of_its_slowest_marker():
+    items = [
+        fake_item("test_hello.py", "test_a"),
+        fake_item("test_hello.py", "test_b", marks=["servers"]),
+        fake_item("test_hello.py", "test_c", marks=["servers", "timing"]),
+        fake_item("test_hello.py", "test_d", marks=["per_topic"]),
+    ]
+    assert selected(items, quick=False, topic=None, tier="in-process") == items[:1]
+    assert selected(items, quick=False, topic=None, tier="servers") == items[1:2]
+    assert selected(items, quick=False, topic=None, tier="timing") == items[2:3]
+    whole = [item for tier in TIER_JOBS for item in selected(items, quick=False, topic=None, tier=tier)]
+    assert sorted(whole, key=items.index) == selected(items, quick=False, topic=None)

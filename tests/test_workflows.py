@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from harness.project import ROOT
+from harness.suite import TIER_JOBS
 from support.workflows import ACTIONLINT, OFFLINE, actionlint, load, step_using, steps, unpinned_actions
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
@@ -250,3 +251,12 @@ def test_the_pinning_check_catches(mistake, tmp_path):
     path.write_text(broken(name, old, new))
     found = unpinned_actions(load(path))
     assert len(found) == 1 and "not pinned" in found[0], found
+
+
+def test_the_tiers_run_as_parallel_jobs_that_add_up_to_the_suite():
+    workflow = load(ROOT / ".github" / "workflows" / "tiers.yml")
+    job = workflow["jobs"]["tier"]
+    assert tuple(job["strategy"]["matrix"]["tier"]) == TIER_JOBS
+    assert job["strategy"]["fail-fast"] is False  # one tier's failure does not hide another's
+    runs = [step["run"] for step in steps(workflow, "tier") if "run" in step]
+    assert runs == ["bash .ci/run --tier ${{ matrix.tier }}"]

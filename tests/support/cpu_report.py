@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from .tiers import RUN_ORDER, tiers_of, topics_of
+from .tiers import tier_of, topics_of
 
 BY_TIER = pytest.StashKey[Counter]()
 BY_TOPIC = pytest.StashKey[Counter]()
@@ -32,7 +32,7 @@ def pytest_runtest_protocol(item, nextitem):
         return (yield)
     finally:
         spent = cpu_seconds() - started
-        tier = max(tiers_of(item), key=RUN_ORDER.index, default="") or "in process"
+        tier = tier_of(item)
         item.config.stash.setdefault(BY_TIER, Counter())[tier] += spent
         for topic in topics_of(item) or {"(site-wide)"}:
             item.config.stash.setdefault(BY_TOPIC, Counter())[topic] += spent / max(1, len(topics_of(item)))

@@ -11,6 +11,7 @@ import ast
 from pathlib import Path
 
 from harness.project import topics
+from harness.suite import IN_PROCESS_TIER
 
 # marker -> what the tests carrying it need; --quick leaves them all out.
 TIERS = {
@@ -81,10 +82,19 @@ def run_rank(item) -> int:
     return max((RUN_ORDER.index(tier) for tier in tiers_of(item)), default=0)
 
 
-def selected(items: list, quick: bool, topic: str | None, only: frozenset[str] | None = None) -> list:
-    """The items --quick or --topic NAME keeps; with neither, all but the per-topic checks, whose
-    whole-run counterparts check every topic at once. Under --quick, `only` (--changed-topics)
+def tier_of(item) -> str:
+    """The one tier an item counts in, for --tier and the CPU report: its slowest, or in-process."""
+    return max(tiers_of(item), key=RUN_ORDER.index, default="") or IN_PROCESS_TIER
+
+
+def selected(
+    items: list, quick: bool, topic: str | None, only: frozenset[str] | None = None, tier: str | None = None
+) -> list:
+    """The items --quick, --topic NAME or --tier NAME keeps; with none, all but the per-topic checks,
+    whose whole-run counterparts check every topic at once. Under --quick, `only` (--changed-topics)
     keeps the tests about those topics and every test about none."""
+    if tier is not None:
+        return [item for item in items if tier_of(item) == tier]
     if quick:
         return [
             item
