@@ -26,6 +26,7 @@ from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
 from support.background import Background
 from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
+from support.reads import opened, record_reads, unread_shown_files
 from support.site import read_pages
 from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of
 
@@ -104,6 +105,7 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    record_reads()  # which shown files the tests open (support/reads.py)
     scratch = Path(tempfile.mkdtemp(prefix="snippet-data-"))
     (scratch / "uploads").mkdir()
     environment = snippet_environment(scratch)
@@ -163,7 +165,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "servers" in tiers_of(item) and not item.get_closest_marker("servers"):
             item.add_marker("servers")  # the server pool's users: in the tier without saying so
-    items.sort(key=run_rank)
+    if config.getoption("update_examples"):
+        # The tests that write shown files first, so that the site is built (on demand) from what they wrote.
+        items.sort(key=lambda item: (run_rank(item), "update_shown" not in getattr(item, "fixturenames", ())))
+    else:
+        items.sort(key=run_rank)
     keep = selected(
         items,
         quick=config.getoption("quick"),
@@ -249,8 +255,10 @@ def pytest_sessionstart(session):
     and in the whole suite the other slow jobs after it. A run of a few tests queues a job when a test
     first asks for its result (`background.result(JOB)`)."""
     shared = session.config.stash[BACKGROUND] = Background(build_environment(session.config))
-    # One tier's job (--tier) queues nothing: a test that needs a job's result runs it then.
-    if runs_the_whole_selection(session.config) and session.config.getoption("tier") is None:
+    # One tier's job (--tier) queues nothing: a test that needs a job's result runs it then. Nor does
+    # --update-examples: a page may include a file its run has yet to write.
+    up_front = session.config.getoption("tier") is None and not session.config.getoption("update_examples")
+    if runs_the_whole_selection(session.config) and up_front:
         shared.queue(SITE_BUILD)
         if not (session.config.getoption("quick") or session.config.getoption("topic")):
             shared.queue(*WHOLE_SUITE_JOBS)
@@ -263,9 +271,23 @@ def pytest_runtest_setup(item):
         shared.wait_until_idle()
 
 
+UNREAD = pytest.StashKey[list[str]]()
+
+
+def runs_the_whole_suite(config) -> bool:
+    return runs_the_whole_selection(config) and not any(
+        config.getoption(option) for option in ("quick", "topic", "tier")
+    )
+
+
 def pytest_sessionfinish(session):
     if (shared := session.config.stash.get(BACKGROUND, None)) is not None:
         shared.close()
+    # Only a whole run that passed has read all it reads: a subset or a failure proves nothing.
+    whole = runs_the_whole_suite(session.config) and session.exitstatus == pytest.ExitCode.OK
+    if whole and (unread := unread_shown_files(opened())):
+        session.config.stash[UNREAD] = unread
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
@@ -296,6 +318,15 @@ def pages(build):
 
 
 def pytest_terminal_summary(terminalreporter, config):
+    if unread := config.stash.get(UNREAD, []):
+        terminalreporter.section("shown files no test read", red=True)
+        terminalreporter.write_line(
+            "A page includes these, and no test opened them: nothing checks what they say. Read each "
+            "in a test (a table through support.tables, a file the app serves through an exchange), "
+            "or show it another way:"
+        )
+        for name in unread:
+            terminalreporter.write_line(f"  {name}")
     lines = config.stash.get(REPORT_LINES, [])
     if lines or BUILDS:
         terminalreporter.section("site report")

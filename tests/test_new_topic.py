@@ -36,11 +36,14 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.scaffold
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_a_scaffolded_topic_passes_its_checks_as_generated(background, report):
     run = background.result(SCAFFOLD_RUN)
     report.append("scaffold test: its copy's run (scripts/dev.py test --topic) built the copy once more")
     assert run.scaffolded.returncode == 0, run.scaffolded.stderr
+    # First add: the shown answers missing, --update-examples writes them and ends green.
+    assert run.first_add.returncode == 0, run.first_add.stdout[-6000:] + run.first_add.stderr[-2000:]
+    assert run.written == run.scaffolded_answers
     suite, copy, ran = run.suite, run.copy, run.ran
     assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-2000:]
     # Coverage measured the new topic's folder alone, all of it.

@@ -50,6 +50,11 @@ class ScaffoldRun:
     scaffolded: subprocess.CompletedProcess
     suite: subprocess.CompletedProcess | None
     ran: list[str]  # "module::test" of every test the copy's run reported
+    # The run before it, as after adding a shown request (see scaffold_and_check), what it wrote
+    # and what the scaffold had written, by file name.
+    first_add: subprocess.CompletedProcess | None = None
+    written: dict[str, str | None] | None = None
+    scaffolded_answers: dict[str, str] | None = None
 
 
 def scaffold_and_check(folder: Path) -> ScaffoldRun:
@@ -64,16 +69,31 @@ def scaffold_and_check(folder: Path) -> ScaffoldRun:
     )
     if scaffolded.returncode != 0:
         return ScaffoldRun(copy, scaffolded, None, [])
+    # As after adding a shown request: the answers the scaffold wrote are removed, for
+    # `--topic NAME --update-examples` to write them from real runs before the site is built.
+    http = copy / "snippets" / NAME / "http"
+    scaffolded_answers = {
+        path.name: path.read_text() for path in sorted(http.glob("*.http")) if ".request." not in path.name
+    }
+    for name in scaffolded_answers:
+        (http / name).unlink()
+    first_add = run_topic(copy, ["--update-examples"])
+    written = {
+        name: (http / name).read_text() if (http / name).exists() else None for name in scaffolded_answers
+    }
     report = folder / "report.xml"
-    command = pytest_command(
-        ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"], topic=NAME, python=sys.executable
-    )
-    suite = subprocess.run(
-        command, cwd=copy, env=clean_environment(), capture_output=True, text=True, timeout=280
-    )
+    suite = run_topic(copy, [f"--junitxml={report}"])
     ran = (
         [f"{case.get('classname')}::{case.get('name')}" for case in ET.parse(report).iter("testcase")]
         if report.exists()
         else []
     )
-    return ScaffoldRun(copy, scaffolded, suite, ran)
+    return ScaffoldRun(copy, scaffolded, suite, ran, first_add, written, scaffolded_answers)
+
+
+def run_topic(copy: Path, options: list[str]) -> subprocess.CompletedProcess:
+    """`scripts/dev.py test --topic NAME` in the copy, as its pytest command, with `options`."""
+    command = pytest_command(["-q", "-p", "no:cacheprovider", *options], topic=NAME, python=sys.executable)
+    return subprocess.run(
+        command, cwd=copy, env=clean_environment(), capture_output=True, text=True, timeout=280
+    )
