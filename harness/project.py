@@ -1,4 +1,4 @@
-"""Where the project's parts live, what a topic is, and what requirements.txt pins: standard library only.
+"""Where the project's parts live, what a topic is, what requirements.txt pins, a copy: standard library only.
 
 `scripts/dev.py` and `scripts/new_topic.py` import this module on the system
 Python, before .venv exists, so it imports nothing outside the standard
@@ -6,6 +6,7 @@ library. pytest puts the repository root on sys.path (pyproject.toml); the
 scripts put it there themselves.
 """
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -54,6 +55,47 @@ def snippet_files(snippets: Path = SNIPPETS) -> list[Path]:
     except (OSError, subprocess.SubprocessError):  # no git, or not a repository
         files = [path for path in snippets.rglob("*") if path.is_file()]
     return sorted(path for path in files if path.is_file() and "__pycache__" not in path.parts)
+
+
+def copy_project(destination: Path) -> Path:
+    """The files a commit of the working tree would hold (tracked, or new and not ignored), without history.
+
+    As a fresh clone or a downloaded archive has them: no .venv, no build
+    output, no caches. Outside a git repository (a copy of a copy), every file
+    but those.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    if listed.returncode != 0:
+        shutil.copytree(ROOT, destination, ignore=NOT_COPIED)
+        return destination
+    for name in sorted(set(listed.stdout.decode().split("\0")) - {""}):
+        source = ROOT / name
+        if source.is_file():  # a tracked file deleted in the working tree is left out
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+# Outside git: what a copy leaves out (history, environments, build output, caches).
+NOT_COPIED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".venv-latest",
+    "latest-run",
+    "node_modules",
+    "site",
+    ".cache",
+    "__pycache__",
+    ".hypothesis",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".coverage*",
+)
 
 
 def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:

@@ -124,6 +124,21 @@ def test_lighthouse_refuses_a_run_count_that_is_not_one_or_more(runs):
     assert "expected a whole number of runs, 1 or more" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--topic", "nope"], "--topic nope: no folder of snippets/ named 'nope' holds example apps"),
+        (["--max-mutants", "0"], "expected a whole number of mutants, 1 or more: '0'"),
+        (["--max-mutants", "all"], "expected a whole number of mutants, 1 or more: 'all'"),
+    ],
+)
+def test_mutation_refuses_an_unknown_topic_or_a_count_below_one(args, message):
+    result = run("mutation.py", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def ignores_sigint(pid: int) -> bool:
     """Whether a process ignores SIGINT: its bit in SigIgn of /proc/PID/status (proc(5))."""
     status = Path(f"/proc/{pid}/status").read_text()

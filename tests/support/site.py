@@ -4,8 +4,6 @@ Running a build is harness/site_build.py's job; this module reads what it made.
 """
 
 import re
-import shutil
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +13,7 @@ from mkdocs.config import load_config
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from harness.project import DOCS, ROOT, SNIPPETS, snippet_files
+from harness.project import DOCS, ROOT, SNIPPETS, copy_project, snippet_files
 from harness.site_build import Build, run_build
 
 from .inline_examples import inline_examples
@@ -52,47 +50,6 @@ REPO_URL = "https://github.com/example/fastapi-vs-flask"
 def mkdocs_config() -> dict:
     """mkdocs.yml as MkDocs reads it (environment variables and plugins resolved)."""
     return load_config(str(ROOT / "mkdocs.yml"))
-
-
-def copy_project(destination: Path) -> Path:
-    """The files a commit of the working tree would hold (tracked, or new and not ignored), without history.
-
-    As a fresh clone or a downloaded archive has them: no .venv, no build
-    output, no caches. Outside a git repository (a copy of a copy), every file
-    but those.
-    """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-    )
-    if listed.returncode != 0:
-        shutil.copytree(ROOT, destination, ignore=NOT_COPIED)
-        return destination
-    for name in sorted(set(listed.stdout.decode().split("\0")) - {""}):
-        source = ROOT / name
-        if source.is_file():  # a tracked file deleted in the working tree is left out
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
-
-
-# Outside git: what a copy leaves out (history, environments, build output, caches).
-NOT_COPIED = shutil.ignore_patterns(
-    ".git",
-    ".venv",
-    ".venv-latest",
-    "latest-run",
-    "node_modules",
-    "site",
-    ".cache",
-    "__pycache__",
-    ".hypothesis",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".coverage*",
-)
 
 
 def build_copy_with_zensical(folder: Path, address: str) -> Build:
