@@ -26,7 +26,7 @@ from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
 from support.background import Background
 from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
-from support.reads import opened, record_reads, unread_shown_files
+from support.reads import READS, record_reads, unread_shown_files
 from support.site import read_pages
 from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of
 
@@ -285,7 +285,7 @@ def pytest_sessionfinish(session):
         shared.close()
     # Only a whole run that passed has read all it reads: a subset or a failure proves nothing.
     whole = runs_the_whole_suite(session.config) and session.exitstatus == pytest.ExitCode.OK
-    if whole and (unread := unread_shown_files(opened())):
+    if whole and (unread := unread_shown_files(READS.opened)):
         session.config.stash[UNREAD] = unread
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

@@ -49,7 +49,6 @@ from support.reading import (
     over_budget,
     page_weight,
 )
-from support.reads import opened, record_reads, unread_shown_files
 from support.site import included_files, mkdocs_config, tab_sets, take_census
 from support.tables import BAD_INPUT_TABLE
 
@@ -609,18 +608,3 @@ def test_a_page_over_budget_is_caught():
     assert over_budget(Weight(code_blocks=BUDGET.code_blocks + 1, elements=1, script_bytes=1)) == [
         f"code_blocks {BUDGET.code_blocks + 1} > {BUDGET.code_blocks}"
     ]
-
-
-def test_a_shown_file_no_test_opens_is_reported(tmp_path):
-    """support/reads.py: what a page includes, other than modules and exchanges, must be opened by a test."""
-    every = unread_shown_files(set())
-    assert "snippets/hardening/proxies.md" in every
-    assert not any(name.endswith((".py", ".http")) for name in every)
-    assert unread_shown_files({ROOT / name for name in every}) == []
-
-
-def test_opening_a_file_under_snippets_is_recorded():
-    record_reads()
-    table = SNIPPETS / "hello" / "bad_input.md"
-    table.read_text()
-    assert table.resolve() in {path.resolve() for path in opened()}
