@@ -1,7 +1,8 @@
 """The programs outside Python that some checks need: how to find each, and how to install it, said once.
 
-The benchmark needs wrk; the browser tests need Debian's Chromium
-(Playwright's own browser download does not work here); Lighthouse needs
+The benchmark needs wrk; the PostgreSQL examples need Debian's postgresql;
+the browser tests need Debian's Chromium (Playwright's own browser download
+does not work here); Lighthouse needs
 Node.js and the npm packages of package-lock.json, as does the link checker
 (linkinator). Without one, its tests
 skip with the line below, unless REQUIRE_TOOLS=1 (set by .ci/run) makes a
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import postgres
 from harness.project import ROOT
 
 REQUIRE_TOOLS = "REQUIRE_TOOLS"
@@ -47,6 +49,7 @@ TOOLS = {
     tool.name: tool
     for tool in [
         Tool("wrk", lambda: shutil.which("wrk") is not None, "`sudo apt-get install wrk`"),
+        Tool("postgresql", postgres.installed, postgres.INSTALL_HINT),
         Tool("taskset", lambda: shutil.which("taskset") is not None, "`sudo apt-get install util-linux`"),
         Tool(
             "chromium",
