@@ -64,9 +64,14 @@ class Cluster:
     def log(self) -> Path:
         return self.folder / "postgres.log"
 
-    def url(self, driver: str = "psycopg") -> str:
-        """The SQLAlchemy URL of the examples' database, for the given driver."""
-        return f"postgresql+{driver}://{USER}@{HOST}:{self.port}/{DATABASE}"
+    def url(self, driver: str = "psycopg", database: str = DATABASE) -> str:
+        """The SQLAlchemy URL of a database of the cluster (the examples' by default), for `driver`."""
+        return f"postgresql+{driver}://{USER}@{HOST}:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """A new, empty database, for one test to start from nothing; its name."""
+        run("createdb", "-h", HOST, "-p", str(self.port), "-U", USER, name)
+        return name
 
 
 def as_service_user() -> list[str]:
@@ -118,7 +123,7 @@ def start(folder: Path, port: int) -> Cluster:
         "start",
     )
     try:
-        run("createdb", "-h", HOST, "-p", str(port), "-U", USER, DATABASE)
+        cluster.create_database(DATABASE)
     except Exception:
         stop(cluster)
         raise

@@ -1,4 +1,4 @@
-"""Database access in FastAPI: SQLAlchemy 2 on a SQLite file, one session per request.
+"""Database access in FastAPI: SQLAlchemy 2 on SQLite or PostgreSQL (DATABASE_URL), one session per request.
 
 Names are unique, so a second item with the same name fails in the database;
 the app answers 409 instead of letting the IntegrityError become a 500.
@@ -17,10 +17,10 @@ from sqlalchemy import String, create_engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-# FastAPI may open a session in one thread and use it in another.
-engine = create_engine(
-    os.environ.get("DATABASE_URL", "sqlite:///items.db"), connect_args={"check_same_thread": False}
-)
+DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///items.db")
+# FastAPI may open a session in one thread and use it in another, which SQLite refuses by default.
+SQLITE_ONLY = {"check_same_thread": False} if DATABASE_URL.startswith("sqlite") else {}
+engine = create_engine(DATABASE_URL, connect_args=SQLITE_ONLY)
 
 
 class Base(DeclarativeBase):
@@ -38,8 +38,8 @@ Base.metadata.create_all(engine)
 
 
 # --8<-- [start:session]
-# SQLite's row ids: a larger id would overflow the query.
-ItemId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# Mapped[int] is PostgreSQL's 32-bit integer: a larger id fails the query there (SQLite's reach 2**63 - 1).
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class ItemIn(BaseModel):

@@ -1,4 +1,4 @@
-"""Database access in Flask: the same SQLAlchemy 2 models on a SQLite file, a session per view.
+"""Database access in Flask: the same SQLAlchemy 2 models on SQLite or PostgreSQL, a session per view.
 
 Plain SQLAlchemy keeps the two versions comparable; Flask-SQLAlchemy wraps
 the same engine and session setup in an extension.
@@ -31,7 +31,7 @@ Base.metadata.create_all(engine)
 
 
 # --8<-- [start:session]
-MAX_ID = 2**63 - 1  # SQLite's largest row id: a larger one would overflow the query
+MAX_ID = 2**31 - 1  # Mapped[int] is PostgreSQL's 32-bit integer: a larger id fails the query there
 
 
 class ItemIn(BaseModel):
