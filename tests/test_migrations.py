@@ -140,7 +140,7 @@ def test_check_passes_when_the_revisions_create_the_models(tool, new_database):
 def test_check_fails_when_a_model_has_a_column_no_revision_creates(tool, new_database, tmp_path):
     copy = project_copy(tmp_path)
     model = copy / "snippets" / TOPIC / f"{tool.app}_app.py"
-    added = '    price: Mapped[float | None]\n\n\n# --8<-- [end:models]'
+    added = "    price: Mapped[float | None]\n\n\n# --8<-- [end:models]"
     edit(model, "\n\n# --8<-- [end:models]", "\n" + added)
     url = new_database()
     succeeds(tool, *tool.upgrade, url=url, cwd=copy)
@@ -150,24 +150,8 @@ def test_check_fails_when_a_model_has_a_column_no_revision_creates(tool, new_dat
     assert "price" in result.stderr + result.stdout
 
 
-# A revision whose second operation fails: NOT NULL on a column the existing rows leave empty.
-FAILING_REVISION = '''"""add sku, then fail"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "0003"
-down_revision = "0002"
-
-
-def upgrade():
-    op.add_column("items", sa.Column("sku", sa.String(length=20), nullable=True))
-    op.alter_column("items", "sku", existing_type=sa.String(length=20), nullable=False)
-
-
-def downgrade():
-    op.drop_column("items", "sku")
-'''
+# Copied into each tool's versions/ as revision 0003; the page shows it.
+FAILING_REVISION = SNIPPETS / TOPIC / "failing_revision.py"
 
 
 def shown(cells_columns) -> str | None:
@@ -181,7 +165,7 @@ def test_a_revision_that_fails_halfway(row, postgres_cluster, tmp_path):
     answered = {}
     for tool in TOOLS:
         (copy / "snippets" / TOPIC / FOLDERS[tool.app] / "versions" / "0003_fails.py").write_text(
-            FAILING_REVISION
+            FAILING_REVISION.read_text()
         )
         if row["Database"] == "PostgreSQL":
             url = postgres_cluster.url(database=postgres_cluster.create_database(f"m{next(NAMES)}"))

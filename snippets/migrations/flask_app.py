@@ -23,7 +23,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-class Item(db.Model):
+# db.Model is a class Flask-SQLAlchemy builds at run time from Base, which mypy cannot follow.
+class Item(db.Model):  # type: ignore[name-defined]
     __tablename__ = "items"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
