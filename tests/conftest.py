@@ -26,6 +26,7 @@ from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
 from support.background import Background
 from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
+from support.migrations import migrate_to_head
 from support.reads import READS, record_reads, unread_shown_files
 from support.site import read_pages
 from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of
@@ -68,6 +69,9 @@ def snippet_environment(scratch: Path) -> dict[str, str]:
         "REPORT_ROWS": "1000",
         # The uploads example writes into UPLOAD_FOLDER: keep test uploads out of /tmp/uploads.
         "UPLOAD_FOLDER": str(scratch / "uploads"),
+        # The migrations examples: one file per app, each with its own revision history.
+        "FASTAPI_DATABASE_URL": f"sqlite:///{scratch}/migrations_fastapi.db",
+        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/migrations_flask.db",
     }
 
 
@@ -111,6 +115,8 @@ def pytest_configure(config):
     environment = snippet_environment(scratch)
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
+    # The migrations examples create no table themselves: their tools do, before anything serves them.
+    migrate_to_head(environment)
     # A CI runner that times out sends SIGTERM: unwind as for Ctrl-C, so that
     # fixtures stop the servers they started.
     config.stash[SAVED] = (scratch, saved, signal.signal(signal.SIGTERM, _interrupt))
