@@ -26,10 +26,10 @@ from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
 from support.background import Background
 from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
-from support.migrations import migrate_to_head
+from support.migrations import MIGRATIONS_TOPIC, migrate_to_head
 from support.reads import READS, record_reads, unread_shown_files
 from support.site import read_pages
-from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of
+from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of, topics_of
 
 pytest_plugins = ["pytester", "support.cpu_report"]
 
@@ -115,8 +115,6 @@ def pytest_configure(config):
     environment = snippet_environment(scratch)
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
-    # The migrations examples create no table themselves: their tools do, before anything serves them.
-    migrate_to_head(environment)
     # A CI runner that times out sends SIGTERM: unwind as for Ctrl-C, so that
     # fixtures stop the servers they started.
     config.stash[SAVED] = (scratch, saved, signal.signal(signal.SIGTERM, _interrupt))
@@ -183,6 +181,9 @@ def pytest_collection_modifyitems(config, items):
         only=changed_topics_option(config),
         tier=config.getoption("tier"),
     )
+    if any(MIGRATIONS_TOPIC in topics_of(item) for item in keep):
+        # The migrations examples create no table themselves: their tools do, before anything serves them.
+        migrate_to_head(dict(os.environ))
     if len(keep) < len(items):
         kept = {id(item) for item in keep}
         config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from harness.project import ROOT
 
+MIGRATIONS_TOPIC = "migrations"
+
 
 @dataclass(frozen=True)
 class MigrationTool:
