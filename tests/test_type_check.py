@@ -27,6 +27,9 @@ from snippets.type_checking import fastapi_mistakes, flask_mistakes
 
 MISTAKES = SNIPPETS / "type_checking"
 MISTAKE_FILES = sorted(MISTAKES.glob("*_mistakes.py"))
+# Each migration tool's folder: an env.py each (two modules named env) and revisions named from a
+# digit, which the tools load by path; mypy cannot take them as modules of one package.
+TOOL_FOLDERS = [SNIPPETS / "migrations" / "alembic", SNIPPETS / "migrations" / "migrations"]
 ORDER = {"item": "pen", "quantity": 2}
 
 
@@ -69,8 +72,14 @@ def test_mypy_passes_on_the_topics_snippets(topic):
 def test_mypy_passes_on_every_snippet():
     result = mypy()
     assert result.returncode == 0, result.stdout
-    # A wider `exclude` would pass by checking less: every module but the mistakes is checked.
-    expected = [path for path in snippet_files() if path.suffix == ".py" and MISTAKES not in path.parents]
+    # A wider `exclude` would pass by checking less: every module but the mistakes and the migration
+    # tools' folders (TOOL_FOLDERS) is checked.
+    left_out = [MISTAKES, *TOOL_FOLDERS]
+    expected = [
+        path
+        for path in snippet_files()
+        if path.suffix == ".py" and not any(folder in path.parents for folder in left_out)
+    ]
     checked = re.search(r"in (\d+) source files?", result.stdout)
     assert checked and int(checked.group(1)) == len(expected), result.stdout
 
