@@ -22,8 +22,8 @@ from .site import included_files
 # Shown through the machinery that runs or replays them, not by being read as text.
 RUN_OR_REPLAYED = {".py", ".http"}
 # Where the code runs that opens shown files to build or compare the pages, or to copy the project:
-# MkDocs and its Markdown extensions (the includes), the census and the site checks, the scaffold's
-# and the mutation run's copies.
+# MkDocs and its Markdown extensions (the includes), the census, the site and lint checks, the
+# scaffold's and the mutation run's copies.
 MACHINERY = tuple(
     os.path.join(*parts) + (os.sep if len(parts) == 1 else "")
     for parts in [
@@ -35,6 +35,7 @@ MACHINERY = tuple(
         ("tests", "support", "site.py"),
         ("tests", "support", "reading.py"),
         ("tests", "test_site.py"),
+        ("tests", "test_lint.py"),  # reads every project file for a registry's host name
         ("harness", "project.py"),
         ("harness", "site_build.py"),
         ("harness", "site_hooks.py"),
