@@ -20,6 +20,7 @@ import coverage
 import pytest
 from hypothesis import HealthCheck, settings
 
+from harness.postgres import running_postgres
 from harness.project import topic_problem
 from harness.site_build import BUILDS, Build, builds_summary
 from harness.suite import TIER_JOBS
@@ -240,6 +241,14 @@ def require_tools(report):
             (pytest.fail if tools_required() else pytest.skip)("; ".join(problems))
 
     return require
+
+
+@pytest.fixture(scope="module")
+def postgres_cluster(require_tools):
+    """A throwaway PostgreSQL on 127.0.0.1 for one test module (harness/postgres.py), always deleted."""
+    require_tools("postgresql")
+    with running_postgres() as cluster:
+        yield cluster
 
 
 BACKGROUND = pytest.StashKey[Background]()

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from harness.apps import topic_apps
-from harness.postgres import running_postgres
 from harness.servers import Server, running_servers
 from support.clients import in_process_client, socket_client
 from support.exchanges import check_exchange, exchanges_in_order
@@ -87,13 +86,6 @@ def test_over_a_socket_on_its_own_database_file(app, tmp_path, update_shown):
     with serving_on_its_own_file(app, tmp_path / "sequence.db") as client:
         the_steps_hold(client, app)
         assert pencil_id(client) == PENCIL_ID["sqlite"]
-
-
-@pytest.fixture(scope="module")
-def postgres_cluster(require_tools):
-    require_tools("postgresql")
-    with running_postgres() as cluster:
-        yield cluster
 
 
 @pytest.mark.servers

@@ -17,7 +17,6 @@ import sqlalchemy
 from sqlalchemy import create_engine, inspect
 
 from harness.apps import topic_apps
-from harness.postgres import running_postgres
 from harness.project import ROOT, SNIPPETS
 from support.clients import in_process_client
 from support.migrations import TOOLS, MigrationTool
@@ -39,13 +38,6 @@ def test_both_apps_read_the_same_rows():
 
 def answers_for(item_id: int):
     return [in_process_client(app).get(f"/items/{item_id}") for app in topic_apps(TOPIC)]
-
-
-@pytest.fixture(scope="module")
-def postgres_cluster(require_tools):
-    require_tools("postgresql")
-    with running_postgres() as cluster:
-        yield cluster
 
 
 @pytest.fixture
