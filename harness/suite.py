@@ -5,8 +5,11 @@ scaffold runs the same command in its copy of the project, and the weekly
 workflow's report names the same versions.
 """
 
+import json
+import tomllib
 from pathlib import Path
 
+from harness import postgres
 from harness.project import ROOT
 
 VENV = ROOT / ".venv"
@@ -30,6 +33,36 @@ IN_PROCESS_TIER = "in-process"
 NODE_TIER = "browser"
 # --tier NAME: the whole suite in parts, one per CI job, in tests/support/tiers.py's RUN_ORDER.
 TIER_JOBS = (IN_PROCESS_TIER, "slow", "servers", "timing", "bench", "scaffold", NODE_TIER)
+
+# Snippet files that only tests with PostgreSQL run (the migration tools' folders, in the servers tier).
+# A run that leaves those tests out (--quick, --tier in-process, or any run on a machine without
+# PostgreSQL) leaves these files out of its coverage too; every other run measures them.
+SERVICE_ONLY_SNIPPETS = ("snippets/migrations/alembic/*", "snippets/migrations/migrations/*")
+COVERAGE_WITHOUT_SERVICES = ROOT / ".cache" / "coverage-without-services.toml"
+
+
+def coverage_without_services(
+    pyproject: Path = ROOT / "pyproject.toml", output: Path = COVERAGE_WITHOUT_SERVICES
+) -> Path:
+    """pyproject.toml's coverage settings with SERVICE_ONLY_SNIPPETS omitted too: a file for --cov-config."""
+    settings = tomllib.loads(pyproject.read_text())["tool"]["coverage"]
+    run = settings["run"]
+    settings["run"] = {**run, "omit": [*run.get("omit", []), *SERVICE_ONLY_SNIPPETS]}
+    lines = []
+    for section, values in settings.items():
+        lines.append(f"[tool.coverage.{section}]")
+        # Strings, numbers, booleans and lists of them: JSON writes each as TOML reads it.
+        lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    output.parent.mkdir(exist_ok=True)
+    output.write_text("\n".join(lines) + "\n")
+    return output
+
+
+def coverage_config(leaves_out_services: bool) -> list[str]:
+    """The --cov-config a run needs: pyproject.toml's, unless it runs no test with PostgreSQL."""
+    if leaves_out_services or not postgres.installed():
+        return [f"--cov-config={coverage_without_services()}"]
+    return []
 
 
 def runs_everything(
@@ -71,23 +104,27 @@ def pytest_command(
     bare one followed by a test path would measure that path and run everything.
     """
     if topic is not None:
-        selection = ["--topic", topic, f"--cov=snippets/{topic}"]
+        selection = ["--topic", topic, f"--cov=snippets/{topic}", *coverage_config(False)]
     elif tier is not None:
         # Coverage adds up to 100% only over the in-process tests: every other tier runs without it.
-        selection = ["--tier", tier, "--cov=snippets" if tier == IN_PROCESS_TIER else "--no-cov"]
+        if tier == IN_PROCESS_TIER:
+            selection = ["--tier", tier, "--cov=snippets", *coverage_config(True)]
+        else:
+            selection = ["--tier", tier, "--no-cov"]
     elif latest:
         deselected = [option for test in LATEST_DESELECTED for option in ("--deselect", test)]
         junit = f"--junitxml={LATEST_REPORT / 'junit.xml'}"
-        selection = ["--cov=snippets", "-m", "not bench", *deselected, junit]
+        selection = ["--cov=snippets", *coverage_config(False), "-m", "not bench", *deselected, junit]
     elif quick and changed:
         names = sorted(changed)
         selection = [
             "--quick",
             f"--changed-topics={','.join(names)}",
             *(f"--cov=snippets/{n}" for n in names),
+            *coverage_config(True),
         ]
     else:
-        selection = ["--cov=snippets", *(["--quick"] if quick else [])]
+        selection = ["--cov=snippets", *coverage_config(quick), *(["--quick"] if quick else [])]
     return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]
 
 

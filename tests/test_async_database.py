@@ -9,12 +9,13 @@ apps on one file at once, so the topic is in ORDERED_TOPICS and its tables are
 not named bad_input.md.
 
 Timed, under uvicorn with one worker, on SQLite and on PostgreSQL (asyncpg
-and psycopg): a slow query through the async engine leaves a
-request sent meanwhile fast, while the same query through the synchronous
-engine inside `async def` (fastapi_blocking_app.py) makes it wait for the
-query. In process: both engines pool 5 connections plus 10 overflow, and the
-sixteenth connection waits for a free one (a thread blocks; a coroutine
-awaits, and the event loop runs on).
+and psycopg): a slow query through the async engine, or through the
+synchronous engine in a `def` endpoint, leaves a request sent meanwhile fast,
+while the same query through the synchronous engine inside `async def`
+(fastapi_sync_engine_app.py) makes it wait for the query. In process: both
+engines pool 5 connections plus 10 overflow, and the sixteenth connection
+waits for a free one (a thread blocks; a coroutine awaits, and the event loop
+runs on).
 """
 
 import asyncio
@@ -23,7 +24,9 @@ import contextlib
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
@@ -31,8 +34,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
-from harness.apps import get_app
-from harness.postgres import running_postgres
+from harness.apps import SnippetApp, get_app
 from harness.servers import Server, running_servers, serves
 from support.clients import in_process_client, socket_client
 from support.exchanges import check_exchange, exchanges_in_order
@@ -40,7 +42,7 @@ from support.tables import request_rows
 
 TOPIC = "async_database"
 APPS = [get_app(TOPIC, "fastapi"), get_app(TOPIC, "flask")]  # the pair the tables hold to one contract
-BLOCKING = get_app(TOPIC, "fastapi_blocking")
+SYNC_ENGINE = get_app(TOPIC, "fastapi_sync_engine")
 SEQUENCE = request_rows(TOPIC, "sequence.md")
 BAD_REQUESTS = request_rows(TOPIC, "bad_requests.md")
 ITEMS_AFTER_THE_SEQUENCE = 3  # the steps create three items; the conflict stores none
@@ -95,10 +97,13 @@ def test_sequence_table_in_order_then_the_bad_requests(app):
     check_state_after_the_sequence(client)
 
 
-@pytest.mark.parametrize("app", [APPS[0], BLOCKING], ids=str)
+@pytest.mark.parametrize("app", [APPS[0], SYNC_ENGINE], ids=str)
 def test_the_report_counts_the_rows(app, monkeypatch):
     monkeypatch.setattr(app.module, "REPORT_ROWS", 1000)
-    assert in_process_client(app).get("/report").json() == {"rows_counted": 1000}
+    client = in_process_client(app)
+    assert client.get("/report").json() == {"rows_counted": 1000}
+    if app == SYNC_ENGINE:
+        assert client.get("/report-in-a-thread").json() == {"rows_counted": 1000}
 
 
 # ---------------------------------------------------------------- the contract, over a socket
@@ -125,11 +130,30 @@ def test_over_a_socket_each_on_its_own_database_file(served, app, update_shown):
 # ---------------------------------------------------------------- a slow query and a request meanwhile
 
 REPORT_ROWS = "5000000"  # 0.8 to 1.5 s of SQLite on an idle core (this machine varies), a few s on a busy one
-TIMED = {app: on_its_own_file(app, "timed", REPORT_ROWS=REPORT_ROWS) for app in (APPS[0], BLOCKING)}
-# The request sent while /report runs: for the aiosqlite app, another query; the blocking app has no
-# other endpoint, so FastAPI's own OpenAPI document, which touches no database at all.
-PROBES = {APPS[0]: "/items?limit=1", BLOCKING: "/openapi.json"}
-DELAY = 0.2  # seconds from /report to the probe: the server starts the query within milliseconds
+DELAY = 0.2  # seconds from the report to the probe: the server starts the query within milliseconds
+
+
+@dataclass(frozen=True)
+class SlowQuery:
+    """A slow report, the request sent while it runs, and whether that request waits for it."""
+
+    app: SnippetApp
+    report: str
+    # The sync engine's app has no other endpoint, so its probe is FastAPI's own OpenAPI document,
+    # which touches no database at all.
+    probe: str
+    waits: bool
+
+    def __str__(self) -> str:
+        return f"{self.app}{self.report}"
+
+
+SLOW_QUERIES = [
+    SlowQuery(APPS[0], "/report", "/items?limit=1", waits=False),  # the async engine, awaited
+    SlowQuery(SYNC_ENGINE, "/report", "/openapi.json", waits=True),  # the sync engine in `async def`
+    SlowQuery(SYNC_ENGINE, "/report-in-a-thread", "/openapi.json", waits=False),  # ... and in `def`
+]
+TIMED = {app: on_its_own_file(app, "timed", REPORT_ROWS=REPORT_ROWS) for app in (APPS[0], SYNC_ENGINE)}
 
 
 def timed_get(client: httpx2.Client, path: str) -> tuple[float, float]:
@@ -139,61 +163,96 @@ def timed_get(client: httpx2.Client, path: str) -> tuple[float, float]:
     return sent, time.monotonic()
 
 
-def report_and_probe(base_url: str, probe: str) -> tuple[float, float]:
-    """GET /report, then `probe` DELAY seconds later on another connection: how long /report still
-    ran after the probe was sent, and how long the probe took."""
+def report_and_probe(base_url: str, query: SlowQuery) -> tuple[float, float]:
+    """The slow report, then the probe DELAY seconds later on another connection: how long the
+    report still ran after the probe was sent, and how long the probe took."""
     limits = httpx2.Limits(max_connections=2, max_keepalive_connections=0)
     with socket_client(base_url, timeout=30, limits=limits) as client, ThreadPoolExecutor(1) as pool:
-        timed_get(client, probe)  # warm: FastAPI builds its OpenAPI document on the first request
-        report = pool.submit(timed_get, client, "/report")
+        timed_get(client, query.probe)  # warm: FastAPI builds its OpenAPI document on the first request
+        report = pool.submit(timed_get, client, query.report)
         time.sleep(DELAY)
-        probe_sent, probe_done = timed_get(client, probe)
+        probe_sent, probe_done = timed_get(client, query.probe)
         _, report_done = report.result()
     return report_done - probe_sent, probe_done - probe_sent
 
 
-@pytest.mark.timing
-@pytest.mark.parametrize("app", [pytest.param(app, marks=serves(TIMED[app])) for app in TIMED], ids=str)
-def test_a_slow_query_and_a_request_sent_meanwhile(served, app):
+def check_the_wait(query: SlowQuery, still_running: float, probe_took: float, rows_name: str) -> None:
     """Bounds relative to how long the query still ran once the probe was sent: a few seconds in all."""
-    still_running, probe_took = report_and_probe(served[TIMED[app]].base_url, PROBES[app])
-    print(f"{app}: {PROBES[app]} sent while /report had {still_running:.2f} s to go, took {probe_took:.3f} s")
-    assert still_running >= DELAY, f"/report ended {still_running:.2f} s after the probe: raise REPORT_ROWS"
-    if app == BLOCKING:  # the event loop was held: the probe waited for the query to end
+    assert still_running >= DELAY, (
+        f"{query.report} ended {still_running:.2f} s after the probe: raise {rows_name}"
+    )
+    if query.waits:  # the event loop was held: the probe waited for the query to end
         assert probe_took >= 0.8 * still_running
-    else:  # aiosqlite ran the query on its thread: the probe did not wait for it
+    else:  # the query waited elsewhere (the driver's thread, a pool thread, the database): the probe did not
         assert probe_took < 0.5 * still_running
+
+
+@pytest.mark.timing
+@pytest.mark.parametrize(
+    "query", [pytest.param(query, marks=serves(TIMED[query.app])) for query in SLOW_QUERIES], ids=str
+)
+def test_a_slow_query_and_a_request_sent_meanwhile(served, query):
+    still_running, probe_took = report_and_probe(served[TIMED[query.app]].base_url, query)
+    print(
+        f"{query}: {query.probe} sent {still_running:.2f} s before the report ended, took {probe_took:.3f} s"
+    )
+    check_the_wait(query, still_running, probe_took, "REPORT_ROWS")
 
 
 # PostgreSQL counts in its own process: the app's worker only waits for the answer, as for any
 # query of a real database. 3,000,000 rows: about 1 s of PostgreSQL on an idle core.
 POSTGRES_REPORT_ROWS = "3000000"
 # Each app reads the URL for its own driver: asyncpg for the async engine, psycopg for the sync one.
-POSTGRES_URLS = {APPS[0]: ("ASYNC_DATABASE_URL", "asyncpg"), BLOCKING: ("SYNC_DATABASE_URL", "psycopg")}
+POSTGRES_URLS = {
+    APPS[0]: ("ASYNC_DATABASE_URL", "asyncpg"),
+    APPS[1]: ("SYNC_DATABASE_URL", "psycopg"),
+    SYNC_ENGINE: ("SYNC_DATABASE_URL", "psycopg"),
+}
+
+
+@contextlib.contextmanager
+def served_on_postgresql(app, cluster, database: str, **env: str) -> Iterator[str]:
+    """The app's base URL under its production server, on a new database of the cluster, by its driver."""
+    variable, driver = POSTGRES_URLS[app]
+    server = Server(app, env={variable: cluster.url(driver, cluster.create_database(database)), **env})
+    with running_servers([server]) as running:
+        yield running[server].base_url
 
 
 @pytest.mark.timing
-@pytest.mark.parametrize("app", list(POSTGRES_URLS), ids=str)
-def test_a_slow_query_on_postgresql_and_a_request_sent_meanwhile(app, require_tools):
-    """The same bounds on PostgreSQL, where the query really waits on another process: the
-    async driver leaves the event loop free, the sync driver inside `async def` holds it."""
-    require_tools("postgresql")
-    variable, driver = POSTGRES_URLS[app]
-    with running_postgres() as cluster:
-        server = Server(app, env={variable: cluster.url(driver), "REPORT_ROWS": POSTGRES_REPORT_ROWS})
-        with running_servers([server]) as running:
-            still_running, probe_took = report_and_probe(running[server].base_url, PROBES[app])
+@pytest.mark.parametrize("query", SLOW_QUERIES, ids=str)
+def test_a_slow_query_on_postgresql_and_a_request_sent_meanwhile(query, postgres_cluster):
+    """The same bounds on PostgreSQL, where the query really waits on another process."""
+    database = f"timed_{query.app.name}_{query.report.strip('/').replace('-', '_')}"
+    with served_on_postgresql(query.app, postgres_cluster, database, REPORT_ROWS=POSTGRES_REPORT_ROWS) as url:
+        still_running, probe_took = report_and_probe(url, query)
     print(
-        f"{app} on PostgreSQL: {PROBES[app]} sent {still_running:.2f} s before /report ended, "
+        f"{query} on PostgreSQL: {query.probe} sent {still_running:.2f} s before the report ended, "
         f"took {probe_took:.3f} s"
     )
-    assert still_running >= DELAY, (
-        f"/report ended {still_running:.2f} s after the probe: raise POSTGRES_REPORT_ROWS"
-    )
-    if app == BLOCKING:
-        assert probe_took >= 0.8 * still_running
-    else:
-        assert probe_took < 0.5 * still_running
+    check_the_wait(query, still_running, probe_took, "POSTGRES_REPORT_ROWS")
+
+
+@pytest.mark.servers
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_on_postgresql_under_the_production_server(app, postgres_cluster, update_shown):
+    """The shown exchanges, the steps and the bad requests on PostgreSQL 15: FastAPI's app through
+    asyncpg, Flask's through psycopg. An id past PostgreSQL's integer is refused before any query."""
+    if update_shown:
+        pytest.skip("--update-examples rewrites the shown files in process; compare on the next run")
+    with (
+        served_on_postgresql(app, postgres_cluster, f"async_{app.name}_exchanges") as url,
+        socket_client(url) as client,
+    ):
+        for exchange in exchanges_in_order(TOPIC, app):
+            check_exchange(exchange, client)
+    with (
+        served_on_postgresql(app, postgres_cluster, f"async_{app.name}_steps") as url,
+        socket_client(url) as client,
+    ):
+        assert answers(SEQUENCE, client) == expected(SEQUENCE, app)
+        assert answers(BAD_REQUESTS, client) == expected(BAD_REQUESTS, app)
+        check_state_after_the_sequence(client)
 
 
 # ---------------------------------------------------------------- the connection pool

@@ -5,8 +5,8 @@ every server, runs wrk once against each, and must produce data that passes
 the schema check and charts that render. The committed data must pass the
 same check, and the page's tables and charts must be exactly what
 scripts/bench_report.py makes of it, so no figure on the page is typed by
-hand. Without wrk these tests fail under REQUIRE_TOOLS=1 (CI) and skip elsewhere, saying how to
-install it.
+hand. Without wrk or PostgreSQL these tests fail under REQUIRE_TOOLS=1 (CI) and skip elsewhere,
+saying how to install them.
 """
 
 import json
@@ -16,8 +16,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 
@@ -37,8 +39,9 @@ DATA = DOCS / "data"
 
 @pytest.fixture
 def wrk(require_tools):
-    """Skip without wrk, or fail under REQUIRE_TOOLS=1 (CI), saying how to install it."""
-    require_tools("wrk")
+    """Skip without wrk or PostgreSQL (the database workloads' second database), or fail under
+    REQUIRE_TOOLS=1 (CI), saying how to install them."""
+    require_tools("wrk", "postgresql")
 
 
 def run_module(module: str, *args: str, env: dict | None = None, timeout: float = 120):
@@ -59,12 +62,17 @@ def run_bench(*args: str, env: dict | None = None, timeout: float = 120) -> subp
 
 def test_quick_run_end_to_end(wrk, tmp_path):
     output = tmp_path / "benchmark.json"
+    # The run's PostgreSQL cluster goes in a temporary folder of its own (the postgres user must be
+    # able to enter it), so the processes left from it can be told from any other test's.
+    scratch = Path(tempfile.mkdtemp(prefix="bench-test-"))
+    scratch.chmod(0o711)
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.bench", "--quick", "--output", str(output)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
@@ -74,12 +82,13 @@ def test_quick_run_end_to_end(wrk, tmp_path):
     assert {r["server"] for r in data["results"]} == {server.name for server in workloads.SERVERS}
     assert all(r["summary"]["requests_per_second"] > 0 for r in data["results"])
     assert all(r["summary"]["non_2xx"] == 0 and r["summary"]["errors"] == 0 for r in data["results"])
-    # Real queries on SQLite, on the items filled in first: the same sync driver on both sides, and
-    # FastAPI's async one; FastAPI's hello declared async def too.
-    assert {r["framework"] for r in data["results"] if r["workload"] == "database"} == {"fastapi", "flask"}
-    assert {r["framework"] for r in data["results"] if r["workload"] == "database_async_driver"} == {
-        "fastapi"
-    }
+    # Real queries on SQLite and PostgreSQL, on the items filled in first: the same sync driver on
+    # both sides, and FastAPI's async one; FastAPI's hello declared async def too.
+    for database in ("database", "postgresql"):
+        assert {r["framework"] for r in data["results"] if r["workload"] == database} == {"fastapi", "flask"}
+        assert {r["framework"] for r in data["results"] if r["workload"] == f"{database}_async_driver"} == {
+            "fastapi"
+        }
     assert {r["workload"] for r in data["results"]} >= {"hello", "hello_async_def", "io_wait"}
     # Quart waits on I/O beside FastAPI and Flask.
     assert {r["framework"] for r in data["results"] if r["workload"] == "io_wait"} == {
@@ -95,7 +104,7 @@ def test_quick_run_end_to_end(wrk, tmp_path):
         assert 10 * 1024 < entry["worker_rss_kib"]["idle"] <= entry["total_rss_kib"]["idle"], entry
     files = report.report(data)
     page = files[report.REPORT]
-    assert "### SQLite, one item by id" in page
+    assert "### SQLite, one item by id" in page and "### PostgreSQL, one item by id" in page
     assert "| Quart, hypercorn, 1 worker | 10 |" in page  # the I/O wait's share of the limit
     memory = page.split("[start:memory]")[1].split("[end:memory]")[0]
     assert "| Quart, hypercorn, 1 worker | " in memory, memory
@@ -104,8 +113,11 @@ def test_quick_run_end_to_end(wrk, tmp_path):
         if name.endswith(".svg"):
             assert_a_readable_chart(content, levels=[10])
     assert not measure.partial_path(output).exists(), "a finished run leaves no partial file"
-    # The servers the run started are gone.
+    # The servers the run started are gone, and so is its PostgreSQL cluster.
     assert processes_with(f"BENCH_RUN=bench-{process.pid}") == []
+    assert processes_with(str(scratch)) == []
+    assert not any(scratch.iterdir()), "the cluster's folder is deleted"
+    scratch.rmdir()
 
 
 def test_an_interrupted_run_resumes_from_the_points_it_saved(wrk, tmp_path):

@@ -110,6 +110,16 @@ def test_downgrade_one_step_restores_the_schema(tool, new_database):
 
 @pytest.mark.servers
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda tool: tool.title)
+def test_downgrade_to_base_removes_the_table_and_the_version(tool, new_database):
+    url = new_database()
+    succeeds(tool, *tool.upgrade, url=url)
+    succeeds(tool, "downgrade", "base", url=url)
+    assert columns(url) is None
+    assert version(url) is None
+
+
+@pytest.mark.servers
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda tool: tool.title)
 def test_the_downgrade_comparison_sees_a_downgrade_that_keeps_the_column(tool, new_database, tmp_path):
     copy = project_copy(tmp_path)
     revision = copy / "snippets" / TOPIC / FOLDERS[tool.app] / "versions" / "0002_add_description.py"

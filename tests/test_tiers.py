@@ -1,13 +1,23 @@
 """The tiers (tests/support/tiers.py): markers on the tests; --quick and --topic keep what they promise."""
 
 import ast
+import tomllib
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from harness.project import TESTS
-from harness.suite import IN_PROCESS_TIER, TIER_JOBS, pytest_command, runs_everything
+from harness import postgres
+from harness.project import ROOT, TESTS
+from harness.suite import (
+    COVERAGE_WITHOUT_SERVICES,
+    IN_PROCESS_TIER,
+    SERVICE_ONLY_SNIPPETS,
+    TIER_JOBS,
+    coverage_without_services,
+    pytest_command,
+    runs_everything,
+)
 from support.tiers import RUN_ORDER, SITE_CHECKS, TIERS, module_tiers, selected, tiers_of
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
@@ -135,9 +145,8 @@ def test_only_a_run_of_everything_counts_as_the_whole_suite(extra, options, ever
 def test_a_test_path_after_the_command_selects_that_path(options):
     """A bare --cov would take the path as its source and run the whole suite."""
     command = pytest_command(["tests/test_tiers.py", "--no-cov"], **options, python="python")
-    assert all(
-        part.startswith("--cov=") for part in command if part.startswith("--cov") and part != "--no-cov"
-    )
+    sources = [part for part in command if part.startswith("--cov") and not part.startswith("--cov-config=")]
+    assert all(part.startswith("--cov=") for part in sources if part != "--no-cov")
     assert command[command.index("tests/test_tiers.py") - 1] != "--cov"
 
 
@@ -159,7 +168,35 @@ def test_quick_with_changed_topics_measures_their_coverage_only():
         "--changed-topics=hello,routing",
         "--cov=snippets/hello",
         "--cov=snippets/routing",
+        f"--cov-config={COVERAGE_WITHOUT_SERVICES}",
     ]
+
+
+@pytest.mark.parametrize(
+    "options, postgresql, leaves_out",
+    [
+        ({}, True, False),  # the whole run: the migration tools' files are measured
+        ({"topic": "migrations"}, True, False),
+        ({"quick": True}, True, True),
+        ({"tier": IN_PROCESS_TIER}, True, True),
+        ({}, False, True),  # no PostgreSQL: its tests skip, so its files are not asked for
+    ],
+)
+def test_runs_without_postgresql_tests_leave_the_service_only_files_out(
+    options, postgresql, leaves_out, monkeypatch
+):
+    monkeypatch.setattr(postgres, "installed", lambda: postgresql)
+    command = pytest_command([], **options, python="python")
+    assert (f"--cov-config={COVERAGE_WITHOUT_SERVICES}" in command) is leaves_out
+
+
+def test_the_coverage_without_services_is_pyprojects_with_more_omitted(tmp_path):
+    written = coverage_without_services(output=tmp_path / "coverage.toml")
+    settings = tomllib.loads(written.read_text())["tool"]["coverage"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["coverage"]
+    assert settings["run"]["omit"] == [*project["run"]["omit"], *SERVICE_ONLY_SNIPPETS]
+    assert {**settings["run"], "omit": project["run"]["omit"]} == project["run"]
+    assert settings["report"] == project["report"]
 
 
 def test_the_tier_jobs_are_the_run_order_but_the_per_topic_checks():

@@ -8,6 +8,7 @@ resumes.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import multiprocessing
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -36,6 +38,7 @@ from harness.benchmark.workloads import (
     servers_for,
 )
 from harness.benchmark.wrk import drain, post_script, run_wrk
+from harness.postgres import Cluster, running_postgres
 from harness.processes import Process, process_group
 from harness.servers import ServerCommand, running_servers
 
@@ -53,6 +56,8 @@ PACKAGES = [
     "granian",
     "sqlalchemy",
     "aiosqlite",
+    "psycopg",
+    "asyncpg",
 ]
 
 
@@ -90,15 +95,15 @@ def median_attempt(attempts: list[list[dict]], connections: int) -> int:
     return order[(len(order) - 1) // 2]
 
 
-def fill_database(path: Path) -> None:
-    """Create the database workloads' table and DATABASE_ITEMS items, with the Flask example's models.
+def fill_database(url: str) -> None:
+    """Create the database workloads' table and DATABASE_ITEMS items, with the async topic's Flask models.
 
     The sync and async database examples declare the same `items` table, so
-    one file serves both. Run in a process of its own, since the example reads SQLITE_FILE when it is
+    one database serves both. Run in a process of its own, since the example reads its URL when it is
     imported, and before any server starts: workers that start together would
     race to create the table.
     """
-    os.environ["SQLITE_FILE"] = str(path)
+    os.environ["SYNC_DATABASE_URL"] = url
     from sqlalchemy.orm import Session
 
     from snippets.async_database.flask_app import Item, engine  # creates the table
@@ -106,13 +111,50 @@ def fill_database(path: Path) -> None:
     with Session(engine) as session:
         session.add_all(Item(name=f"item {number}", price=number / 10) for number in range(DATABASE_ITEMS))
         session.commit()
+    engine.dispose()
 
 
-def filled_database(folder: Path) -> Path:
-    path = folder / "items.db"
+def filled_database(url: str) -> None:
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
-        process.submit(fill_database, path).result(timeout=120)
-    return path
+        process.submit(fill_database, url).result(timeout=120)
+
+
+def pin_postgres(cluster: Cluster, cores: str) -> None:
+    """Put the cluster's processes on the servers' cores, as each app and its database would share a
+    machine; the sessions it forks for the apps' connections inherit the postmaster's cores."""
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout
+    for pid in [postmaster, *map(int, children.split())]:
+        subprocess.run(
+            ["taskset", "--all-tasks", "--cpu-list", "--pid", cores, str(pid)],
+            check=True,
+            capture_output=True,
+        )
+
+
+@contextlib.contextmanager
+def databases(workloads: set[str | None], scratch: Path, cores: str) -> Iterator[dict[str, dict[str, str]]]:
+    """For each database the plan reads, the environment its apps get: the URL for each driver.
+
+    A SQLite file in `scratch`; a throwaway PostgreSQL cluster on the servers'
+    cores, stopped and deleted however the run ends.
+    """
+    sqlite = f"sqlite:///{scratch / 'items.db'}"
+    found = {
+        "sqlite": {"SQLITE_FILE": str(scratch / "items.db"), "DATABASE_URL": sqlite},
+    }
+    filled_database(sqlite)
+    if "postgresql" not in workloads:
+        yield found
+        return
+    with running_postgres() as cluster:
+        pin_postgres(cluster, cores)
+        filled_database(cluster.url("psycopg"))
+        found["postgresql"] = {
+            "DATABASE_URL": cluster.url("psycopg"),
+            "ASYNC_DATABASE_URL": cluster.url("asyncpg"),
+        }
+        yield found
 
 
 def memory_entry(server: ServerCommand, idle: dict[int, Process], loaded: dict[int, Process]) -> dict:
@@ -212,6 +254,9 @@ def saved_run(args: argparse.Namespace) -> dict:
     if saved.get("settings") != settings(args) or saved.get("quick") != args.quick:
         print(f"{path}: saved with other settings; starting afresh", file=sys.stderr)
         return empty
+    if saved.get("machine") != machine(args):  # points from two machines or package sets don't compare
+        print(f"{path}: saved on another machine or with other packages; starting afresh", file=sys.stderr)
+        return empty
     print(f"resuming: {len(saved['results'])} points from {path}")
     return saved
 
@@ -258,10 +303,14 @@ def measure(args: argparse.Namespace) -> dict:
         partial_path(args.output).parent.mkdir(parents=True, exist_ok=True)
         partial_path(args.output).write_text(json.dumps(data, indent=1) + "\n")
 
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+    with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-"))
         # Every server reads the same items; none of the measured requests writes.
-        database = filled_database(Path(scratch))
-        for workload, server, concurrency in plan(args.quick, args.server_cores):
+        points = plan(args.quick, args.server_cores)
+        filled = stack.enter_context(
+            databases({workload.database for workload, _, _ in points}, Path(scratch), args.server_cores)
+        )
+        for workload, server, concurrency in points:
             keys = [(workload.name, server.name, c) for c in concurrency]
             measures_memory = workload is MEMORY_WORKLOAD
             if all(key in done for key in keys) and (not measures_memory or server.name in memory_done):
@@ -272,11 +321,7 @@ def measure(args: argparse.Namespace) -> dict:
             launch = Launch(server, module, args.server_cores)
             commands[server.name] = launch.shown_command().replace(module, "{module}")
             env = {"SIMULATED_IO_SECONDS": str(workload.io_seconds or 0), "BENCH_RUN": args.run_id}
-            env |= (
-                {"SQLITE_FILE": str(database), "DATABASE_URL": f"sqlite:///{database}"}
-                if workload.database
-                else {}
-            )
+            env |= filled[workload.database] if workload.database else {}
             script = post_script(workload.body, Path(scratch)) if workload.body else None
             with running_servers([launch], env=env) as running:
                 url = running[launch].base_url + path

@@ -419,6 +419,7 @@ def detail_groups(data: dict) -> list[tuple[str, list[str]]]:
         ("Validation", [w for w in single if w.startswith("validation")]),
         ("FastAPI's three ways to wait", [w for w in single if w.startswith("fastapi_")]),
         ("SQLite, one item by id", [w for w in single if w.startswith("database")]),
+        ("PostgreSQL, one item by id", [w for w in single if w.startswith("postgresql")]),
     ]
     grouped = {w for _, names in groups for w in names}
     rest = [w for w in single if w not in grouped]

@@ -6,8 +6,9 @@ the one readers run by accident (ROLES): FastAPI under uvicorn and granian,
 its hello endpoint as the article's `def` and as `async def`; Flask under
 gunicorn (sync with 2 workers and with 1, gthread with 8, 32 and 128
 threads, gevent) and granian; Quart under Hypercorn and uvicorn. The
-database workload reads one item through the same sync driver on both sides,
-and through FastAPI's async driver as a row of its own. Servers and wrk are
+database workloads read one item through the same sync driver on both sides,
+and through FastAPI's async driver as a row of its own, from a SQLite file and
+from a throwaway PostgreSQL cluster on the servers' cores. Servers and wrk are
 pinned to different CPU cores; every point is measured --repetitions times
 for --duration seconds, again when the runs disagree by more than
 --max-spread (the median attempt is kept, and every other one recorded), and
@@ -96,7 +97,7 @@ def main(argv: list[str]) -> int:
             return 1
         print(f"{args.check}: valid benchmark data")
         return 0
-    if problems := missing("wrk", "taskset"):
+    if problems := missing("wrk", "taskset", "postgresql"):
         print("error: " + "\n       ".join(problems), file=sys.stderr)
         return 1
     # Ctrl-C and SIGTERM unwind through running_servers, which stops every server.

@@ -13,7 +13,7 @@ from harness.servers import BENCHMARKED, ServerCommand
 SWEEP = (1, 10, 100, 200)  # connections; a log scale on the charts
 HEADLINE = 100  # the concurrency the page compares the frameworks at
 IO_SECONDS = 0.05
-DATABASE_ITEMS = 100  # rows in the database workload's SQLite file
+DATABASE_ITEMS = 100  # rows in the database workloads' table, on SQLite and on PostgreSQL
 
 
 # The servers measured: harness/servers.py's, as the tests run them but with per-request
@@ -53,7 +53,9 @@ class Workload:
     servers: tuple[str, ...]  # server names
     body: str = ""  # a JSON body makes the request a POST
     io_seconds: float | None = None
-    database: bool = False  # the apps read a SQLite file holding DATABASE_ITEMS items
+    # The database the apps read, holding DATABASE_ITEMS items: "sqlite" (a file) or "postgresql"
+    # (a throwaway cluster on the servers' cores); None for no database.
+    database: str | None = None
     # The workload whose other frameworks did the same work: FastAPI's async def hello is compared
     # with Flask's hello, measured once.
     same_work_as: str | None = None
@@ -80,6 +82,34 @@ def three_frameworks(topic: str, fastapi_path: str, flask_path: str) -> dict[str
         "flask": (f"snippets.{topic}.flask_app", flask_path),
         "quart": (f"snippets.{topic}.quart_app", fastapi_path),
     }
+
+
+def database_workloads(database: str, title: str, sync_driver: str, async_driver: str) -> list[Workload]:
+    """One item read by id: the same sync driver on both sides, and FastAPI's async driver as a row
+    of its own (the same work as the first)."""
+    name = "database" if database == "sqlite" else database
+    return [
+        Workload(
+            name,
+            f"{title} by id, the same sync driver ({sync_driver})",
+            {
+                "fastapi": ("snippets.database.fastapi_app", "/items/1"),
+                "flask": ("snippets.database.flask_app", "/items/1"),
+            },
+            (HEADLINE,),
+            ("uvicorn, 1 worker", *FLASK_SERVERS),
+            database=database,
+        ),
+        Workload(
+            f"{name}_async_driver",
+            f"{title} by id, FastAPI's async driver ({async_driver})",
+            {"fastapi": ("snippets.async_database.fastapi_app", "/items/1")},
+            (HEADLINE,),
+            ("uvicorn, 1 worker",),
+            database=database,
+            same_work_as=name,
+        ),
+    ]
 
 
 WORKLOADS = [
@@ -137,25 +167,13 @@ WORKLOADS = [
             ("blocking_async_def", "FastAPI async def blocking 50 ms (anti-pattern)", "/blocking-wait"),
         ]
     ),
-    Workload(
-        "database",
-        "SQLite by id, the same sync driver",
-        {
-            "fastapi": ("snippets.database.fastapi_app", "/items/1"),
-            "flask": ("snippets.database.flask_app", "/items/1"),
-        },
-        (HEADLINE,),
-        ("uvicorn, 1 worker", *FLASK_SERVERS),
-        database=True,
-    ),
-    Workload(
-        "database_async_driver",
-        "SQLite by id, FastAPI's async driver",
-        {"fastapi": ("snippets.async_database.fastapi_app", "/items/1")},
-        (HEADLINE,),
-        ("uvicorn, 1 worker",),
-        database=True,
-        same_work_as="database",
+    *(
+        workload
+        for database, title, sync_driver, async_driver in [
+            ("sqlite", "SQLite", "sqlite3", "aiosqlite"),
+            ("postgresql", "PostgreSQL", "psycopg", "asyncpg"),
+        ]
+        for workload in database_workloads(database, title, sync_driver, async_driver)
     ),
 ]
 # Each server's memory is read around this workload's sweep: idle before it, loaded after it.

@@ -27,7 +27,8 @@ REPORT_ROWS = int(os.environ.get("REPORT_ROWS", "300000"))
 REPORT_QUERY = text(
     "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < :rows) SELECT count(*) FROM n"
 )
-MAX_ID = 2**63 - 1  # SQLite's integers: a larger id or offset would overflow the query
+MAX_ID = 2**31 - 1  # Mapped[int] is PostgreSQL's 32-bit integer: a larger id fails the query there
+MAX_OFFSET = 2**63 - 1  # SQLite's and PostgreSQL's 64-bit OFFSET: a larger one fails the query
 
 
 class Base(DeclarativeBase):
@@ -100,7 +101,7 @@ async def create_item(item: ItemIn, session: SessionDep):
 @app.get("/items")
 async def list_items(
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ):
     rows = await session.scalars(select(Item).order_by(Item.id).offset(offset).limit(limit))

@@ -14,9 +14,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from werkzeug.exceptions import HTTPException
 
 SQLITE_FILE = os.environ.get("SQLITE_FILE", "async_items.db")
-MAX_ID = 2**63 - 1  # SQLite's integers: a larger id or offset would overflow the query
+MAX_ID = 2**31 - 1  # Mapped[int] is PostgreSQL's 32-bit integer: a larger id fails the query there
+MAX_OFFSET = 2**63 - 1  # SQLite's and PostgreSQL's 64-bit OFFSET: a larger one fails the query
 
-engine = create_engine(f"sqlite:///{SQLITE_FILE}")
+# SQLite by default; PostgreSQL through psycopg with postgresql+psycopg://...
+engine = create_engine(os.environ.get("SYNC_DATABASE_URL", f"sqlite:///{SQLITE_FILE}"))
 
 
 class Base(DeclarativeBase):
@@ -39,7 +41,7 @@ class ItemIn(BaseModel):
 
 
 class Page(BaseModel):
-    offset: int = Field(0, ge=0, le=MAX_ID)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     limit: int = Field(10, ge=1, le=100)
 
 

@@ -27,7 +27,11 @@ COMPARED_IN_TESTS = {
         "test_async_database.py::test_the_report_counts_the_rows",
         "the count is REPORT_ROWS, which the test sets",
     ),
-    "async_database/fastapi_blocking:GET /report": (
+    "async_database/fastapi_sync_engine:GET /report": (
+        "test_async_database.py::test_the_report_counts_the_rows",
+        "the count is REPORT_ROWS, which the test sets",
+    ),
+    "async_database/fastapi_sync_engine:GET /report-in-a-thread": (
         "test_async_database.py::test_the_report_counts_the_rows",
         "the count is REPORT_ROWS, which the test sets",
     ),

@@ -1,5 +1,7 @@
 """The two migration tools of snippets/migrations/, run as a reader runs them: a command in a subprocess.
 
+When this run measures coverage, so does each tool's process (measured_like_this_run).
+
 Each app reads its database URL from its own variable (the FastAPI app and
 alembic/env.py from FASTAPI_DATABASE_URL, the Flask app and so `flask db`
 from FLASK_SQLALCHEMY_DATABASE_URI), so both can sit beside the database
@@ -12,9 +14,35 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import coverage
+
 from harness.project import ROOT
 
 MIGRATIONS_TOPIC = "migrations"
+
+
+def measured_like_this_run() -> list[str]:
+    """`-m coverage run` options that measure a tool's process as this run measures itself, if it does.
+
+    The tools load env.py and the revisions in their own process, where this
+    run's tracer is not. Under `coverage run --parallel-mode` each writes a
+    data file beside this run's, and pytest-cov combines them when the run ends.
+    """
+    current = coverage.Coverage.current()
+    if current is None:  # --no-cov
+        return []
+    config = current.config
+    return [
+        "-m",
+        "coverage",
+        "run",
+        "--parallel-mode",
+        f"--rcfile={config.config_file}",
+        f"--data-file={Path(config.data_file).resolve()}",
+        # This run's sources (--cov=snippets/NAME narrows them): else the tool's data would list
+        # every other snippet as never run.
+        f"--source={','.join(config.source or [])}",
+    ]
 
 
 @dataclass(frozen=True)
@@ -30,8 +58,9 @@ class MigrationTool:
     def run(self, *args: str, url: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
         """The tool with `args`, on the database at `url`, from the project at `cwd`."""
         environment = {**os.environ, self.url_variable: url}
+        measured = measured_like_this_run() if cwd == ROOT else []
         return subprocess.run(
-            [sys.executable, "-m", *self.command, *args],
+            [sys.executable, *measured, "-m", *self.command, *args],
             cwd=cwd,
             env=environment,
             capture_output=True,
