@@ -169,6 +169,21 @@ def test_a_partial_file_from_other_settings_or_broken_is_not_resumed(tmp_path):
     assert measure.saved_run(args)["results"] == []
 
 
+def test_a_partial_file_from_another_machine_is_not_resumed(tmp_path, monkeypatch):
+    """Points measured on another CPU, or with other package versions, don't compare with this run's."""
+    args = bench_run.parse_args(["--quick", "--output", str(tmp_path / "benchmark.json")])
+    here = {"cpu_model": "this one", "packages": {"fastapi": "1"}}
+    monkeypatch.setattr(measure, "machine", lambda args: here)
+    point = made_up.point("hello", "uvicorn, 1 worker", "fastapi", args.server_cores, 1000)
+    point.pop("command")
+    saved = measure.assemble(args, [point], {}, [], cpu_spreads=[0.1])
+    measure.partial_path(args.output).write_text(json.dumps(saved))
+    assert len(measure.saved_run(args)["results"]) == 1
+    for elsewhere in ({**here, "cpu_model": "another"}, {**here, "packages": {"fastapi": "2"}}):
+        measure.partial_path(args.output).write_text(json.dumps({**saved, "machine": elsewhere}))
+        assert measure.saved_run(args)["results"] == []
+
+
 def test_ctrl_c_stops_every_server(wrk, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.bench", "--output", str(tmp_path / "never.json")],
