@@ -131,6 +131,12 @@ def test_the_openapi_document_shows_an_input_model_without_id_and_an_output_mode
     assert "Item" not in schemas  # the table model is in no request or response
 
 
+def test_each_library_names_the_table_from_the_class_and_neither_table_class_validates():
+    assert FASTAPI.module.Item.__tablename__ == FLASK.module.Item.__tablename__ == "item"
+    for module in (FASTAPI.module, FLASK.module):
+        assert module.Item(name="", price="not a number").price == "not a number"
+
+
 # ---------------------------------------------------------------- Flask-SQLAlchemy's session and helpers
 
 
