@@ -9,13 +9,15 @@ in ORDERED_TOPICS and its tables are not named bad_input.md, so the generic
 runners leave all of it to this module.
 
 Then what the page says of each library: what FastAPI's OpenAPI document
-shows of SQLModel's three models; that Flask-SQLAlchemy's session belongs to
-the app context and is removed when it ends; what `db.get_or_404` and
-`db.paginate` answer without the JSON error handler; that `db.paginate` caps
-per_page only when given max_per_page, and that a huge page fails the query
-without the view's check; that a negative LIMIT means no limit on SQLite and an
-error on PostgreSQL, as does a negative OFFSET, which is why FastAPI's offset
-and limit have lower bounds; and generated page and per_page values, which the
+shows of SQLModel's three models; that FastAPI reads a request body into the
+table model without validating it, and that neither table class validates
+when constructed; that Flask-SQLAlchemy's session belongs to the app context
+and is removed when it ends; what `db.get_or_404` and `db.paginate` answer
+without the JSON error handler; that `db.paginate` caps per_page only when
+given max_per_page, and that a huge page fails the query without the view's
+check; that SQLite reads a negative LIMIT as none and a negative OFFSET as
+zero, where PostgreSQL refuses both, which is why FastAPI's offset and limit
+have lower bounds; and that generated page and per_page values, which the
 suite's generated input does not send to Flask (it sends FastAPI's parameter
 names), never get a 5xx.
 """
@@ -24,6 +26,8 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from sqlalchemy import create_engine
 from sqlalchemy.exc import DBAPIError
@@ -129,6 +133,23 @@ def test_the_openapi_document_shows_an_input_model_without_id_and_an_output_mode
     assert schemas["ItemCreate"]["required"] == ["name", "price"]
     assert schemas["ItemPublic"]["required"] == ["name", "price", "id"]
     assert "Item" not in schemas  # the table model is in no request or response
+
+
+def test_the_table_model_as_a_request_body_lets_anything_through():
+    """What ItemCreate is for: FastAPI reads a body into the table model without validating it."""
+    table_model = FASTAPI.module.Item
+    app = FastAPI()
+
+    @app.post("/raw")
+    def take_the_table_model(item: table_model):
+        return {"name": item.name, "price": item.price}
+
+    client = TestClient(app)
+    assert client.post("/raw", json={"name": "", "price": "not a number"}).json() == {
+        "name": "",
+        "price": "not a number",
+    }
+    assert client.post("/raw", json={"price": "1.5"}).json() == {"name": None, "price": "1.5"}
 
 
 def test_each_library_names_the_table_from_the_class_and_neither_table_class_validates():
