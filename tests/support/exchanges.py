@@ -35,7 +35,7 @@ from harness.project import SNIPPETS
 from .clients import HttpRequest
 
 # Topics whose exchanges change state (a database) and so must run in their own order.
-ORDERED_TOPICS = {"database", "async_database"}
+ORDERED_TOPICS = {"database", "async_database", "orm_models"}
 FRAMEWORK_TITLES = {"fastapi": "FastAPI", "flask": "Flask", "quart": "Quart"}
 # Requests a page shows in one framework's tab only, by request file, with the
 # framework whose answer it shows. Any other request needs an answer from each.
@@ -57,6 +57,9 @@ ONE_FRAMEWORK_REQUESTS = {
     "validation/http/null_body.request.http": "flask",
     "validation/http/text_plain.request.http": "flask",
     "validation/http/malformed.request.http": "flask",
+    # Each framework's own paging parameters: FastAPI's tutorial's offset and limit, Flask-SQLAlchemy's page.
+    "orm_models/http/7_offset_and_limit.request.http": "fastapi",
+    "orm_models/http/8_page_and_per_page.request.http": "flask",
 }
 # Response headers a page does not show, each for its reason; every other header is shown.
 NOT_SHOWN_HEADERS = (
