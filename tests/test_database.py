@@ -7,14 +7,12 @@ runner, and each run starts from empty tables. On PostgreSQL each app gets a
 new database of a throwaway cluster (harness/postgres.py) for each run.
 """
 
-import contextlib
 from pathlib import Path
 
 import pytest
 
 from harness.apps import topic_apps
-from harness.servers import Server, running_servers
-from support.clients import in_process_client, socket_client
+from support.clients import in_process_client, serving_on
 from support.exchanges import check_exchange, exchanges_in_order
 from support.tables import request_rows
 
@@ -27,16 +25,6 @@ def empty_tables(app) -> None:
     module = app.module
     module.Base.metadata.drop_all(module.engine)
     module.Base.metadata.create_all(module.engine)
-
-
-@contextlib.contextmanager
-def serving_on(app, database_url: str):
-    server = Server(app)
-    with (
-        running_servers([server], env={"DATABASE_URL": database_url}) as running,
-        socket_client(running[server].base_url) as client,
-    ):
-        yield client
 
 
 def serving_on_its_own_file(app, database: Path):

@@ -22,7 +22,6 @@ suite's generated input does not send to Flask (it sends FastAPI's parameter
 names), never get a 5xx.
 """
 
-import contextlib
 from pathlib import Path
 
 import pytest
@@ -35,8 +34,7 @@ from sqlmodel import Session, SQLModel, select
 from werkzeug.exceptions import HTTPException
 
 from harness.apps import get_app
-from harness.servers import Server, running_servers
-from support.clients import in_process_client, socket_client
+from support.clients import in_process_client, serving_on
 from support.endpoints import Endpoint
 from support.exchanges import check_exchange, exchanges_in_order
 from support.generated_input import requests_for, send_and_check
@@ -76,16 +74,6 @@ def the_page_holds(client, app, update: bool = False) -> None:
     for exchange in exchanges_in_order(TOPIC, app):
         check_exchange(exchange, client, update=update)
     assert answers(BAD_REQUESTS, client) == expected(BAD_REQUESTS, app)
-
-
-@contextlib.contextmanager
-def serving_on(app, database_url: str):
-    server = Server(app)
-    with (
-        running_servers([server], env={"DATABASE_URL": database_url}) as running,
-        socket_client(running[server].base_url) as client,
-    ):
-        yield client
 
 
 # ---------------------------------------------------------------- the contract

@@ -18,6 +18,7 @@ import functools
 import io
 import ssl
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, unquote_to_bytes
 
@@ -25,6 +26,7 @@ import httpx2
 from fastapi import FastAPI
 
 from harness.apps import SnippetApp
+from harness.servers import Server, running_servers
 
 from .api_documents import declared_status_hook
 
@@ -214,6 +216,17 @@ def socket_client(base_url: str, **options) -> httpx2.Client:
     return httpx2.Client(
         base_url=base_url, timeout=options.pop("timeout", 10), verify=tls_context(), **options
     )
+
+
+@contextlib.contextmanager
+def serving_on(app: SnippetApp, database_url: str) -> Iterator[httpx2.Client]:
+    """A socket client for the app under its production server, reading DATABASE_URL, for the block."""
+    server = Server(app)
+    with (
+        running_servers([server], env={"DATABASE_URL": database_url}) as running,
+        socket_client(running[server].base_url) as client,
+    ):
+        yield client
 
 
 @dataclass(frozen=True)
