@@ -63,7 +63,9 @@ CHANGELOG_FILES = ("CHANGES.rst", "HISTORY.md", "docs/en/docs/release-notes.md",
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # A release heading: a version, with or without a leading "v", and maybe its date on the same line.
 # A pre-release (2.14.0b1, 1.0.0rc1) is matched too, so that its lines stay its own, and then left out.
-RELEASE_HEADING = re.compile(r"^(?:#+\s*|Version\s+)v?(\d+\.\d+(?:\.\d+)?)((?:a|b|rc|\.dev)\d+)?(?=\s|$)(.*)$")
+RELEASE_HEADING = re.compile(
+    r"^(?:#+\s*|Version\s+)v?(\d+\.\d+(?:\.\d+)?)((?:a|b|rc|\.dev)\d+)?(?=\s|$)(.*)$"
+)
 ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 LONG_DATE = re.compile(rf"({MONTHS}) (\d{{1,2}}), (\d{{4}})")
 # A changelog line that announces a break, when no one has written the release's breaking changes yet.
@@ -71,6 +73,11 @@ BREAKING_LINE = re.compile(
     r"breaking|\bdrop(?:ped|s)? support|\bremove(?:d|s)?\b|no longer|now requires?|minimum .*python",
     re.IGNORECASE,
 )
+
+
+# Where a release's date was read, when not from its changelog.
+SDIST = "sdist file dates"
+UNREAD = "not read here"
 
 
 class UpgradeDataError(Exception):
@@ -82,6 +89,7 @@ class Release:
     version: str
     date: str | None
     lines: tuple[str, ...]
+    source: str = "changelog"  # where the date was read
 
 
 def parse_date(text: str) -> str | None:
@@ -144,7 +152,9 @@ def download_sdist(name: str, version: str, folder: Path) -> Path:
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     found = [path for path in folder.iterdir() if path.name.endswith((".tar.gz", ".zip"))]
     if result.returncode != 0 or not found:
-        raise UpgradeDataError(f"pip could not download the sdist of {name}=={version}: {result.stderr[-500:]}")
+        raise UpgradeDataError(
+            f"pip could not download the sdist of {name}=={version}: {result.stderr[-500:]}"
+        )
     return found[0]
 
 
@@ -186,7 +196,7 @@ def fetch_changelog(name: str) -> str | None:
     if url is None:
         return None
     try:
-        with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - a fixed https URL
+        with urllib.request.urlopen(url, timeout=20) as response:
             return response.read().decode()
     except OSError:
         return None
@@ -203,9 +213,10 @@ def index_versions(name: str) -> list[str]:
 
 
 def dated_by_sdists(name: str, pinned: str, since: str, known: dict) -> list[Release]:
-    """The window's releases when no changelog can be read: the versions the index lists from the
-    first one built on or after `since` (found by bisection) to the pin, each dated by its sdist's
-    files where that sdist was read (the bisection's, and those with breaking changes written)."""
+    """The window's releases when the sdist ships no changelog: the versions the index lists from the
+    first one built on or after `since` (found by bisection) to the pin. Each is dated by the
+    project's changelog where it can be fetched and gives a date, else by its sdist's files where
+    that sdist was read (the bisection's, and those with breaking changes written)."""
     versions = sorted(
         (v for v in index_versions(name) if version_key(v) <= version_key(pinned)), key=version_key
     )
@@ -227,7 +238,17 @@ def dated_by_sdists(name: str, pinned: str, since: str, known: dict) -> list[Rel
     for version in window:
         if known.get(version, {}).get("breaking"):
             date_of(version)
-    return [Release(version, dates.get(version), ()) for version in reversed(window)]
+    notes = {release.version: release for release in parse_changelog(fetch_changelog(name) or "")}
+    none = Release("", None, ())
+    found = []
+    for version in reversed(window):
+        if version in notes and notes[version].date:
+            found.append(notes[version])
+        elif version in dates:
+            found.append(Release(version, dates[version], notes.get(version, none).lines, SDIST))
+        else:
+            found.append(Release(version, None, notes.get(version, none).lines, UNREAD))
+    return found
 
 
 def package_entry(name: str, version: str, since: str, until: str, previous: dict | None) -> dict:
@@ -235,13 +256,10 @@ def package_entry(name: str, version: str, since: str, until: str, previous: dic
     texts, _ = sdist_of(name, version)
     known = {release["version"]: release for release in (previous or {}).get("releases", [])}
     changelog = next((path for path in CHANGELOG_FILES if path in texts), None)
-    text = texts[changelog] if changelog else fetch_changelog(name)
-    if text is not None:
-        found = [r for r in parse_changelog(text) if r.date is not None and since <= r.date <= until]
-        date_source = "changelog"
+    if changelog is not None:
+        found = [r for r in parse_changelog(texts[changelog]) if r.date and since <= r.date <= until]
     else:
         found = dated_by_sdists(name, version, since, known)
-        date_source = "sdist file dates"
     releases = []
     for release in found:
         entry: dict = {"version": release.version, "date": release.date}
@@ -251,7 +269,7 @@ def package_entry(name: str, version: str, since: str, until: str, previous: dic
             lines = breaking_lines(release)
             entry["breaking"] = [{"summary": line, "link": CHANGELOG_URLS[name]} for line in lines]
             entry["reviewed"] = False
-        entry["date_source"] = date_source if release.date else "not read here"
+        entry["date_source"] = release.source
         releases.append(entry)
     return {
         "pinned": version,
@@ -408,9 +426,8 @@ def render(data: dict) -> str:
     out += ["| --- | --- | --- | --- |"]
     for name in PACKAGES:
         entry = data["packages"][name]
-        out.append(
-            f"| {NAMES[name]} | {len(entry['releases'])} | {len(breaking_releases(entry))} | {entry['pinned']} |"
-        )
+        counts = f"{len(entry['releases'])} | {len(breaking_releases(entry))}"
+        out.append(f"| {NAMES[name]} | {counts} | {entry['pinned']} |")
     out += ["<!-- --8<-- [end:summary] -->", "", "<!-- --8<-- [start:python] -->"]
     out += ["| Package | Pinned | Requires-Python | Classifiers |", "| --- | --- | --- | --- |"]
     for name in PACKAGES:

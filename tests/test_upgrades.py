@@ -14,7 +14,6 @@ mistake it exists for.
 import copy
 import importlib.metadata
 import json
-import re
 import subprocess
 import sys
 
@@ -157,7 +156,9 @@ def test_python_support_is_what_the_installed_metadata_declares(data):
             pytest.skip("the newest releases are installed (the weekly run)")
         metadata = importlib.metadata.metadata(name)
         assert data["packages"][name]["requires_python"] == metadata["Requires-Python"], name
-        fields = [f"{key}: {value}" for key, value in metadata.items() if key in ("Requires-Python", "Classifier")]
+        fields = [
+            f"{key}: {value}" for key, value in metadata.items() if key in ("Requires-Python", "Classifier")
+        ]
         support = upgrades.python_support("\n".join(fields) + "\n")
         assert data["packages"][name]["classifiers"] == support["classifiers"], name
 
@@ -166,7 +167,11 @@ def test_the_leads_of_the_issue_are_recorded(data):
     """FastAPI 0.126 and 0.128 (Pydantic v1) and 0.132 (Content-Type) break inside the window, 0.122
     (401 for 403) just before it; FastAPI needs Python 3.11, Flask runs on older ones."""
     fastapi = {release["version"]: release for release in data["packages"]["fastapi"]["releases"]}
-    for version, word in (("0.126.0", "Pydantic v1"), ("0.128.0", "pydantic.v1"), ("0.132.0", "Content-Type")):
+    for version, word in (
+        ("0.126.0", "Pydantic v1"),
+        ("0.128.0", "pydantic.v1"),
+        ("0.132.0", "Content-Type"),
+    ):
         assert any(word in change["summary"] for change in fastapi[version]["breaking"]), version
     assert upgrades.version_key("0.122.0") < min(map(upgrades.version_key, fastapi))
     assert "0.122.0" in (DOCS / "upgrade-cost.md").read_text()
