@@ -212,7 +212,7 @@ def index_versions(name: str) -> list[str]:
     return [v for v in listed.group(1).split(", ") if re.fullmatch(r"\d+\.\d+(\.\d+)?", v)]
 
 
-def dated_by_sdists(name: str, pinned: str, since: str, known: dict) -> list[Release]:
+def dated_by_sdists(name: str, pinned: str, built: str, since: str, known: dict) -> list[Release]:
     """The window's releases when the sdist ships no changelog: the versions the index lists from the
     first one built on or after `since` (found by bisection) to the pin. Each is dated by the
     project's changelog where it can be fetched and gives a date, else by its sdist's files where
@@ -220,7 +220,7 @@ def dated_by_sdists(name: str, pinned: str, since: str, known: dict) -> list[Rel
     versions = sorted(
         (v for v in index_versions(name) if version_key(v) <= version_key(pinned)), key=version_key
     )
-    dates: dict[str, str] = {}
+    dates: dict[str, str] = {pinned: built}
 
     def date_of(version: str) -> str:
         if version not in dates:
@@ -253,13 +253,13 @@ def dated_by_sdists(name: str, pinned: str, since: str, known: dict) -> list[Rel
 
 def package_entry(name: str, version: str, since: str, until: str, previous: dict | None) -> dict:
     """One package's entry: its pin, Python support, and the releases of the window."""
-    texts, _ = sdist_of(name, version)
+    texts, built = sdist_of(name, version)
     known = {release["version"]: release for release in (previous or {}).get("releases", [])}
     changelog = next((path for path in CHANGELOG_FILES if path in texts), None)
     if changelog is not None:
         found = [r for r in parse_changelog(texts[changelog]) if r.date and since <= r.date <= until]
     else:
-        found = dated_by_sdists(name, version, since, known)
+        found = dated_by_sdists(name, version, built, since, known)
     releases = []
     for release in found:
         entry: dict = {"version": release.version, "date": release.date}
