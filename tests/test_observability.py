@@ -23,10 +23,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from flask import Flask
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
+from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
+from prometheus_flask_exporter import PrometheusMetrics
 
 from harness.apps import get_app
 from harness.project import SNIPPETS
@@ -214,7 +221,45 @@ def test_the_500_of_an_unhandled_exception_is_an_error_span_with_the_exception(a
     assert [event.attributes["exception.type"] for event in exceptions] == ["RuntimeError"]
 
 
+def test_fastapis_own_telemetry_steps_aside_for_the_instrumentation():
+    """FastAPI 0.165 traces requests itself when given a provider; with FastAPIInstrumentor's
+    middleware in the stack it leaves the span to it, so there is one server span, not two."""
+    provider = TracerProvider()
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+
+    def server_spans(instrumented: bool) -> list[str]:
+        exporter.clear()
+        app = FastAPI(telemetry={"tracer_provider": provider})
+        app.get("/orders/{order_id}")(lambda order_id: {"order_id": order_id})
+        if instrumented:
+            FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
+        TestClient(app).get("/orders/7")
+        return [span.name for span in exporter.get_finished_spans() if span.kind == SpanKind.SERVER]
+
+    assert server_spans(instrumented=False) == ["GET /orders/{order_id}"]
+    assert server_spans(instrumented=True) == ["GET /orders/{order_id}"]
+
+
 # Metrics
+
+
+def test_flasks_exporter_labels_by_the_raw_path_unless_told_otherwise():
+    """The default group_by="path" makes one series per order; group_by="url_rule" one per route."""
+    app = Flask(__name__)
+    app.get("/orders/<int:order_id>")(lambda order_id: {"order_id": order_id})
+    registry = CollectorRegistry()
+    PrometheusMetrics(app, registry=registry)
+    client = app.test_client()
+    client.get("/orders/7")
+    client.get("/orders/8")
+    paths = {
+        sample.labels["path"]
+        for family in text_string_to_metric_families(client.get("/metrics").text)
+        for sample in family.samples
+        if sample.name == "flask_http_request_duration_seconds_count"
+    }
+    assert paths == {"/orders/7", "/orders/8"}
 
 
 def counted(app, client: httpx2.Client) -> dict[tuple, float]:
