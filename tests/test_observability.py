@@ -15,9 +15,13 @@ for the FastAPI and the Flask app of snippets/observability/, in process and und
   with its route and status labels, and counts the 500.
 """
 
+import ast
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,7 +40,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_flask_exporter import PrometheusMetrics
 
 from harness.apps import get_app
-from harness.project import SNIPPETS
+from harness.project import ROOT, SNIPPETS
 from harness.servers import Server, running_servers
 from snippets.observability import fastapi_shared_id_mistake, json_logs
 from support.clients import ASGIServerTransport, in_process_client, socket_client
@@ -229,17 +233,46 @@ def test_fastapis_own_telemetry_steps_aside_for_the_instrumentation():
     provider.add_span_processor(SimpleSpanProcessor(exporter))
 
     def request_spans(instrumented: bool) -> list[str]:
-        """The kinds of the spans named after the request (a second one would be INTERNAL, inside the first)."""
+        """The kinds of the spans named after the request (a second would be INTERNAL, in the first)."""
         exporter.clear()
         app = FastAPI(telemetry={"tracer_provider": provider})
         app.get("/orders/{order_id}")(lambda order_id: {"order_id": order_id})
         if instrumented:
             FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
         TestClient(app).get("/orders/7")
-        return [span.kind.name for span in exporter.get_finished_spans() if span.name == "GET /orders/{order_id}"]
+        spans = exporter.get_finished_spans()
+        return [span.kind.name for span in spans if span.name == "GET /orders/{order_id}"]
 
     assert request_spans(instrumented=False) == ["SERVER"]
     assert request_spans(instrumented=True) == ["SERVER"]
+
+
+OPT_IN_PROBE = """
+import sys
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from harness.apps import get_app
+sys.path.insert(0, "tests")
+from support.clients import in_process_client
+app = get_app("observability", sys.argv[1])
+exporter = InMemorySpanExporter()
+app.module.tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+in_process_client(app).get("/orders/7")
+spans = exporter.get_finished_spans()
+print(sorted({key for span in spans for key in span.attributes if "status_code" in key}))
+"""
+
+
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_the_stable_attribute_names_are_opt_in(app):
+    """The variable is read once per process, so each setting gets a process of its own."""
+    said = {}
+    for setting in ("", "http"):
+        env = {**os.environ, "OTEL_SEMCONV_STABILITY_OPT_IN": setting}
+        probe = [sys.executable, "-c", OPT_IN_PROBE, app.name]
+        ran = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        said[setting] = ast.literal_eval(ran.stdout.splitlines()[-1])
+    assert said == {"": ["http.status_code"], "http": ["http.response.status_code"]}
 
 
 # Metrics
@@ -320,5 +353,7 @@ def test_the_server_writes_json_lines_with_each_requests_id(app):
     (error,) = [record for record in records if "exception" in record]
     assert error["request_id"] == "crash-1"
     assert metrics.status_code == 200 and "# TYPE" in metrics.text
-    # uvicorn also logs the exception it saw leave the app, as plain text of its own, without the ID.
+    # uvicorn also logs the exception it saw leave the app, in its own format: its loggers do not
+    # propagate to the root logger's JSON handler.
     assert ("Exception in ASGI application" in output) == (app.framework == "fastapi")
+    assert not [record for record in records if "ASGI" in record["message"]]
