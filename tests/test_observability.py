@@ -41,7 +41,7 @@ from prometheus_flask_exporter import PrometheusMetrics
 
 from harness.apps import get_app
 from harness.project import ROOT, SNIPPETS
-from harness.servers import Server, running_servers
+from harness.servers import GUNICORN_GTHREAD, Server, running_servers
 from snippets.observability import fastapi_shared_id_mistake, json_logs
 from support.clients import ASGIServerTransport, in_process_client, socket_client
 
@@ -335,7 +335,8 @@ def test_metrics_count_each_request_by_route_and_status_the_500_too(app):
 @pytest.mark.servers
 @pytest.mark.parametrize("app", APPS, ids=str)
 def test_the_server_writes_json_lines_with_each_requests_id(app):
-    server = Server(app)
+    """Flask's app on gunicorn's threaded worker, so that its requests overlap as FastAPI's do."""
+    server = Server(app, GUNICORN_GTHREAD if app.framework == "flask" else None)
     with running_servers([server]) as running:
         base_url = running[server].base_url
         answers = send_at_once(lambda: socket_client(base_url))
@@ -349,6 +350,9 @@ def test_the_server_writes_json_lines_with_each_requests_id(app):
     records = parse_lines(output)
     orders = [record for record in records if ORDER.match(record["message"])]
     assert len(orders) == 2 * BURST, output[-2000:]
+    # The requests overlapped: some request's record falls between another's two.
+    numbers = [ORDER.match(record["message"])[1] for record in orders]
+    assert any(first != second for first, second in zip(numbers[::2], numbers[1::2], strict=True))
     assert crossed(orders) == []
     (error,) = [record for record in records if "exception" in record]
     assert error["request_id"] == "crash-1"
