@@ -174,7 +174,8 @@ def test_the_mistake_mixes_up_request_ids_under_concurrency(monkeypatch):
     send_at_once(lambda: httpx2.Client(transport=transport, base_url="http://testserver"))
     records = parse_lines(stream.getvalue())
     assert len(records) == 2 * BURST
-    assert len(crossed(records)) > BURST // 2, "the mistake was expected to mix up most IDs"
+    # Nearly every record written after the wait is another request's: some 20 of the 40.
+    assert len(crossed(records)) > len(records) // 4, "the mistake was expected to mix up IDs"
 
 
 # Traces
