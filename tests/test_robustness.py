@@ -42,6 +42,8 @@ def test_only_endpoints_a_page_shows_failing_are_left_out():
         "hardening/flask:GET /crash",
         "middleware/fastapi_crash:GET /crash",
         "middleware/flask_crash:GET /crash",
+        "observability/fastapi:GET /crash",
+        "observability/flask:GET /crash",
         "openapi/fastapi:POST /items",
         "openapi/flask:POST /items",
         "serialization/fastapi:POST /users",

@@ -23,8 +23,8 @@ from .tables import request_rows, topics_with_tables
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 # Framework machinery rather than the example's own endpoints: Flask's static files,
-# flask-openapi3's documentation blueprint.
-FRAMEWORK_ENDPOINTS = re.compile(r"^(static|openapi\..*)$")
+# flask-openapi3's documentation blueprint, prometheus-flask-exporter's /metrics.
+FRAMEWORK_ENDPOINTS = re.compile(r"^(static|openapi\..*|prometheus_metrics)$")
 # Headers that frame the request rather than carry the example's input.
 FRAMING_HEADERS = {"content-type", "content-length", "host"}
 
