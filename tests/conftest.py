@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from harness.postgres import running_postgres
-from harness.redis import running_redis
 from harness.project import topic_problem
+from harness.redis import running_redis
 from harness.site_build import BUILDS, Build, builds_summary
 from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
