@@ -9,7 +9,10 @@ the settings that keep a job through a worker's crash).
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from snippets.queues.tasks import MAX_FAILURES, MAX_SECONDS, enqueue, job_state
@@ -23,7 +26,13 @@ class NewJob(BaseModel):
 app = FastAPI()
 
 
-@app.post("/jobs", status_code=202)
+@app.exception_handler(RequestValidationError)  # (1)!
+async def validation_error(request: Request, exc: RequestValidationError):
+    errors = [{key: value for key, value in error.items() if key != "input"} for error in exc.errors()]
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+@app.post("/jobs", status_code=202, responses={400: {"description": "The body is not UTF-8"}})
 def create_job(job: NewJob):
     return {"id": enqueue(job.seconds, job.failures)}
 
