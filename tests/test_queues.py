@@ -31,7 +31,7 @@ from harness import redis
 from harness.apps import topic_apps
 from harness.processes import process_group
 from harness.project import ROOT, SNIPPETS
-from harness.servers import Server, running_servers
+from harness.servers import Server, _prepare_child, running_servers
 from snippets.queues import tasks
 from support.clients import in_process_client
 from support.tables import literal, read_pipe_table
@@ -141,6 +141,7 @@ def running_worker(redis_url: str, project: Path = ROOT) -> Iterator[Worker]:
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_prepare_child,  # SIGTERM to the worker if this process dies, even by SIGKILL
         )
     worker = Worker(process, log)
     try:
