@@ -41,7 +41,7 @@ APPS = topic_apps(TOPIC)
 CELERY = Path(sys.executable).with_name("celery")
 WORKER_ARGS = ["worker", "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle"]
 READY_TIMEOUT = 30  # seconds for a worker to say "ready"; about 1 s here
-VISIBILITY_TIMEOUT = 5  # tasks.py's broker_transport_options
+VISIBILITY_TIMEOUT = tasks.queue.conf.broker_transport_options["visibility_timeout"]
 RERUN_TIMEOUT = 10  # seconds for a new worker to put a 3-second job back and run it; about 4 s here
 RETRIES = SNIPPETS / TOPIC / "retries.md"
 SETTINGS = {
