@@ -1,6 +1,7 @@
 """The programs outside Python that some checks need: how to find each, and how to install it, said once.
 
 The benchmark needs wrk; the PostgreSQL examples need Debian's postgresql;
+the task queue examples need Debian's redis-server;
 the browser tests need Debian's Chromium (Playwright's own browser download
 does not work here); Lighthouse needs
 Node.js and the npm packages of package-lock.json, as does the link checker
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import postgres
+from harness import postgres, redis
 from harness.project import ROOT
 
 REQUIRE_TOOLS = "REQUIRE_TOOLS"
@@ -50,6 +51,7 @@ TOOLS = {
     for tool in [
         Tool("wrk", lambda: shutil.which("wrk") is not None, "`sudo apt-get install wrk`"),
         Tool("postgresql", postgres.installed, postgres.INSTALL_HINT),
+        Tool("redis", redis.installed, redis.INSTALL_HINT),
         Tool("taskset", lambda: shutil.which("taskset") is not None, "`sudo apt-get install util-linux`"),
         Tool(
             "chromium",

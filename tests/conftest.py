@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 
 from harness.postgres import running_postgres
 from harness.project import topic_problem
+from harness.redis import running_redis
 from harness.site_build import BUILDS, Build, builds_summary
 from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
@@ -249,6 +250,14 @@ def postgres_cluster(require_tools):
     require_tools("postgresql")
     with running_postgres() as cluster:
         yield cluster
+
+
+@pytest.fixture(scope="module")
+def redis_server(require_tools):
+    """A throwaway Redis on 127.0.0.1 for one test module (harness/redis.py), always stopped and deleted."""
+    require_tools("redis")
+    with running_redis() as server:
+        yield server
 
 
 BACKGROUND = pytest.StashKey[Background]()

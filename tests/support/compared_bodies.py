@@ -23,6 +23,14 @@ from .exchanges import read_request, shown_exchanges
 
 # Endpoint (as support.endpoints names it) -> (the test module::function comparing its body, why no exchange).
 COMPARED_IN_TESTS = {
+    "queues/fastapi:POST /jobs": (
+        "test_queues.py::test_a_new_job_answers_202_with_its_id_and_reads_back_as_queued",
+        "the job's id is a new UUID on every request",
+    ),
+    "queues/flask:POST /jobs": (
+        "test_queues.py::test_a_new_job_answers_202_with_its_id_and_reads_back_as_queued",
+        "the job's id is a new UUID on every request",
+    ),
     "async_database/fastapi:GET /report": (
         "test_async_database.py::test_the_report_counts_the_rows",
         "the count is REPORT_ROWS, which the test sets",
