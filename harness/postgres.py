@@ -12,20 +12,19 @@ creates, on a folder that user owns. The cluster trusts local connections
 holds nothing but example data.
 """
 
-import argparse
 import contextlib
 import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.services import free_port, serve_for_the_reader
 
 HOST = "127.0.0.1"
 INSTALL = Path("/usr/lib/postgresql")
@@ -93,12 +92,6 @@ def run(program: str, *args: str) -> None:
 INSTALL_HINT = "`sudo apt-get install postgresql` (the tests start their own server; none needs to run)"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def start(folder: Path, port: int) -> Cluster:
     """Create a cluster in `folder` (which must not exist yet) and start it on 127.0.0.1:`port`."""
     folder.mkdir(parents=True)
@@ -157,31 +150,15 @@ def running_postgres(port: int | None = None) -> Iterator[Cluster]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        description="Start a throwaway PostgreSQL on 127.0.0.1 for the examples; Ctrl-C stops and deletes it."
+    return serve_for_the_reader(
+        argv,
+        name="PostgreSQL",
+        default_port=DEFAULT_PORT,
+        installed=installed,
+        install_hint=INSTALL_HINT,
+        running=running_postgres,
+        variable="DATABASE_URL",
     )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"the port to listen on (default {DEFAULT_PORT})"
-    )
-    options = parser.parse_args(argv)
-    if not 0 < options.port < 65536:
-        parser.error(f"--port {options.port}: a port is 1 to 65535")
-    if not installed():
-        print(f"PostgreSQL is missing: {INSTALL_HINT}", file=sys.stderr)
-        return 1
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    try:
-        with running_postgres(options.port) as cluster:
-            print(f"export DATABASE_URL={cluster.url()}", flush=True)
-            print(f"PostgreSQL is running in {cluster.folder}; Ctrl-C stops it and deletes it.", flush=True)
-            stopping.wait()
-    except KeyboardInterrupt:
-        pass
-    except RuntimeError as error:
-        print(error, file=sys.stderr)
-        return 1
-    return 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ no append-only file), listens on 127.0.0.1 only, keeps its pidfile, log and
 working directory in a temporary folder, and holds nothing but example jobs.
 """
 
-import argparse
 import contextlib
 import os
 import shutil
@@ -19,11 +18,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.services import free_port, serve_for_the_reader
 
 HOST = "127.0.0.1"
 PROGRAM = "redis-server"
@@ -64,12 +64,6 @@ class Server:
             return int(self.pidfile.read_text().split()[0])
         except (FileNotFoundError, ValueError, IndexError):
             return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def command(port: int, *words: str) -> str:
@@ -155,31 +149,15 @@ def running_redis(port: int | None = None) -> Iterator[Server]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        description="Start a throwaway Redis on 127.0.0.1 for the examples; Ctrl-C stops and deletes it."
+    return serve_for_the_reader(
+        argv,
+        name="Redis",
+        default_port=DEFAULT_PORT,
+        installed=installed,
+        install_hint=INSTALL_HINT,
+        running=running_redis,
+        variable="REDIS_URL",
     )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"the port to listen on (default {DEFAULT_PORT})"
-    )
-    options = parser.parse_args(argv)
-    if not 0 < options.port < 65536:
-        parser.error(f"--port {options.port}: a port is 1 to 65535")
-    if not installed():
-        print(f"Redis is missing: {INSTALL_HINT}", file=sys.stderr)
-        return 1
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    try:
-        with running_redis(options.port) as server:
-            print(f"export REDIS_URL={server.url()}", flush=True)
-            print(f"Redis is running in {server.folder}; Ctrl-C stops it and deletes it.", flush=True)
-            stopping.wait()
-    except KeyboardInterrupt:
-        pass
-    except RuntimeError as error:
-        print(error, file=sys.stderr)
-        return 1
-    return 0
 
 
 if __name__ == "__main__":
