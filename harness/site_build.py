@@ -85,11 +85,12 @@ def run_build(tool: str, site_dir: Path, project: Path = ROOT, **environment: st
     return build
 
 
-def builds_summary() -> str:
-    """ "site builds: 2 (mkdocs 1, zensical 1)", for the closing report."""
-    tools = sorted({build.tool for build in BUILDS})
-    counts = ", ".join(f"{tool} {sum(build.tool == tool for build in BUILDS)}" for tool in tools)
-    return f"site builds in this run: {len(BUILDS)}" + (f" ({counts})" if counts else "")
+def builds_summary(tools: list[str] | None = None) -> str:
+    """ "site builds in this run: 2 (mkdocs 1, zensical 1)", for the closing report: of BUILDS, or of
+    the builds `tools` names, one entry per build (a run spread over processes adds up theirs)."""
+    tools = [build.tool for build in BUILDS] if tools is None else tools
+    counts = ", ".join(f"{tool} {tools.count(tool)}" for tool in sorted(set(tools)))
+    return f"site builds in this run: {len(tools)}" + (f" ({counts})" if counts else "")
 
 
 @contextlib.contextmanager

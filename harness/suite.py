@@ -6,6 +6,7 @@ workflow's report names the same versions.
 """
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -34,11 +35,21 @@ NODE_TIER = "browser"
 # --tier NAME: the whole suite in parts, one per CI job, in tests/support/tiers.py's RUN_ORDER.
 TIER_JOBS = (IN_PROCESS_TIER, "slow", "servers", "timing", "bench", "scaffold", NODE_TIER)
 
+# --quick runs on this many pytest-xdist workers (tests/support/parallel.py). Each worker collects
+# the suite (about 6 s of CPU), and the worker with the site checks is busy about as long as the
+# other runs the rest: two is what a 2-core machine gains from, and more would not shorten the run.
+QUICK_WORKERS = min(2, os.cpu_count() or 1)
+# Arguments that need the tests in this process (a debugger), or that choose the workers themselves.
+ONE_PROCESS = ("--pdb", "--trace", "-n", "--numprocesses", "--dist")
+
 # Snippet files that only tests with PostgreSQL run (the migration tools' folders, in the servers tier).
 # A run that leaves those tests out (--quick, --tier in-process, or any run on a machine without
 # PostgreSQL) leaves these files out of its coverage too; every other run measures them.
 SERVICE_ONLY_SNIPPETS = ("snippets/migrations/alembic/*", "snippets/migrations/migrations/*")
 COVERAGE_WITHOUT_SERVICES = ROOT / ".cache" / "coverage-without-services.toml"
+# Where the test run caches compiled modules when the environment says not to write them beside the
+# sources (caching_bytecode).
+PYCACHE = ROOT / ".cache" / "pycache"
 
 
 def coverage_without_services(
@@ -79,6 +90,34 @@ def runs_everything(
         if argument in OPTIONS_WITH_A_VALUE:
             next(arguments, None)
     return True
+
+
+def parallel_options(extra: list[str], workers: int = QUICK_WORKERS) -> list[str]:
+    """xdist's options for the quick loop: its tests on `workers` processes (tests/support/parallel.py).
+
+    None on one core, or when the arguments passed on to pytest debug (--pdb)
+    or choose the workers (-n) themselves.
+    """
+    chosen = any(argument.startswith(ONE_PROCESS) for argument in extra)
+    if workers < 2 or chosen or any(argument.endswith("no:xdist") for argument in extra):
+        return []
+    return ["-n", str(workers)]
+
+
+def caching_bytecode(environment: dict[str, str]) -> dict[str, str]:
+    """The environment for the test run: with bytecode cached in PYCACHE where PYTHONDONTWRITEBYTECODE
+    would have it compiled afresh every time.
+
+    Container images often set that variable, to keep __pycache__ folders out
+    of their source trees. The test run would then compile every module it
+    imports, and rewrite the test modules' asserts, in each of its processes
+    on every run: about 2 s of CPU in each of the quick loop's three. A cache
+    outside the source folders keeps them as clean as the setting asks.
+    """
+    if "PYTHONDONTWRITEBYTECODE" not in environment:
+        return dict(environment)
+    kept = {name: value for name, value in environment.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {"PYTHONPYCACHEPREFIX": str(PYCACHE), **kept}
 
 
 def venv_bin(name: str, venv: Path = VENV) -> Path:
@@ -122,9 +161,12 @@ def pytest_command(
             f"--changed-topics={','.join(names)}",
             *(f"--cov=snippets/{n}" for n in names),
             *coverage_config(True),
+            *parallel_options(extra),
         ]
+    elif quick:
+        selection = ["--cov=snippets", *coverage_config(True), "--quick", *parallel_options(extra)]
     else:
-        selection = ["--cov=snippets", *coverage_config(quick), *(["--quick"] if quick else [])]
+        selection = ["--cov=snippets", *coverage_config(False)]
     return [python or str(venv_bin("python")), "-m", "pytest", *selection, *extra]
 
 

@@ -41,6 +41,7 @@ from harness.suite import (
     NODE_TIER,
     TIER_JOBS,
     VENV,
+    caching_bytecode,
     pytest_command,
     runs_everything,
     venv_bin,
@@ -133,6 +134,9 @@ def test(options: argparse.Namespace, extra: list[str]) -> NoReturn:
         changed=changed,
         tier=options.tier,
     )
+    environment = caching_bytecode(dict(os.environ))
+    os.environ.clear()
+    os.environ.update(environment)
     replace_process(command)
 
 

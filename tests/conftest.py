@@ -26,9 +26,11 @@ from harness.redis import running_redis
 from harness.site_build import BUILDS, Build, builds_summary
 from harness.suite import TIER_JOBS
 from harness.tools import missing, tools_required
+from support import parallel
 from support.background import Background
 from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
 from support.migrations import MIGRATIONS_TOPIC, migrate_to_head
+from support.parallel import in_workers, send, shares
 from support.reads import READS, record_reads, unread_shown_files
 from support.site import read_pages
 from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of, topics_of
@@ -111,7 +113,10 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    record_reads()  # which shown files the tests open (support/reads.py)
+    # Registered here, not in pytest_plugins: this module imports it first, so pytest could not rewrite it.
+    config.pluginmanager.register(parallel, "support.parallel")
+    if runs_the_whole_suite(config):
+        record_reads()  # which shown files the tests open (support/reads.py); only a whole run uses it
     scratch = Path(tempfile.mkdtemp(prefix="snippet-data-"))
     (scratch / "uploads").mkdir()
     environment = snippet_environment(scratch)
@@ -183,9 +188,6 @@ def pytest_collection_modifyitems(config, items):
         only=changed_topics_option(config),
         tier=config.getoption("tier"),
     )
-    if any(MIGRATIONS_TOPIC in topics_of(item) for item in keep):
-        # The migrations examples create no table themselves: their tools do, before anything serves them.
-        migrate_to_head(dict(os.environ))
     if len(keep) < len(items):
         kept = {id(item) for item in keep}
         config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
@@ -281,19 +283,33 @@ def pytest_sessionstart(session):
     first asks for its result (`background.result(JOB)`)."""
     shared = session.config.stash[BACKGROUND] = Background(build_environment(session.config))
     # One tier's job (--tier) queues nothing: a test that needs a job's result runs it then. Nor does
-    # --update-examples: a page may include a file its run has yet to write.
-    up_front = session.config.getoption("tier") is None and not session.config.getoption("update_examples")
-    if runs_the_whole_selection(session.config) and up_front:
+    # --update-examples (a page may include a file its run has yet to write), nor a run spread over
+    # xdist's workers (support/parallel.py: the worker that gets the site checks builds for them).
+    config = session.config
+    up_front = not (config.getoption("tier") or config.getoption("update_examples") or in_workers(config))
+    if runs_the_whole_selection(config) and up_front:
         shared.queue(SITE_BUILD)
-        if not (session.config.getoption("quick") or session.config.getoption("topic")):
+        if not (config.getoption("quick") or config.getoption("topic")):
             shared.queue(*WHOLE_SUITE_JOBS)
+
+
+MIGRATED = pytest.StashKey[bool]()
 
 
 def pytest_runtest_setup(item):
     """Timing tests measure elapsed time: let the background lane finish first, so no build or
-    audit competes with them for the two cores."""
+    audit competes with them for the two cores.
+
+    The migrations examples create no table themselves: their tools do, as a reader runs them before
+    starting the server. So before this process's first test about that topic (and its fixtures,
+    servers included), each app's database is brought to head; a process that runs none (a quick
+    run's other worker, another topic) never pays for it.
+    """
     if item.get_closest_marker("timing") and (shared := item.config.stash.get(BACKGROUND, None)):
         shared.wait_until_idle()
+    if MIGRATIONS_TOPIC in topics_of(item) and not item.config.stash.get(MIGRATED, False):
+        migrate_to_head(dict(os.environ))
+        item.config.stash[MIGRATED] = True
 
 
 UNREAD = pytest.StashKey[list[str]]()
@@ -308,6 +324,8 @@ def runs_the_whole_suite(config) -> bool:
 def pytest_sessionfinish(session):
     if (shared := session.config.stash.get(BACKGROUND, None)) is not None:
         shared.close()
+    send(session.config, "report", session.config.stash.get(REPORT_LINES, []))
+    send(session.config, "builds", [build.tool for build in BUILDS])
     # Only a whole run that passed has read all it reads: a subset or a failure proves nothing.
     whole = runs_the_whole_suite(session.config) and session.exitstatus == pytest.ExitCode.OK
     if whole and (unread := unread_shown_files(READS.opened)):
@@ -352,8 +370,11 @@ def pytest_terminal_summary(terminalreporter, config):
         )
         for name in unread:
             terminalreporter.write_line(f"  {name}")
-    lines = config.stash.get(REPORT_LINES, [])
-    if lines or BUILDS:
+    # Under xdist the workers ran the tests: their lines and builds, each line once.
+    shared = [line for share in shares(config, "report") for line in share]
+    lines = list(dict.fromkeys([*config.stash.get(REPORT_LINES, []), *shared]))
+    tools = [build.tool for build in BUILDS] + [tool for share in shares(config, "builds") for tool in share]
+    if lines or tools:
         terminalreporter.section("site report")
-        for line in [*lines, builds_summary()]:
+        for line in [*lines, builds_summary(tools)]:
             terminalreporter.write_line(line)

@@ -12,9 +12,12 @@ from harness.project import ROOT, TESTS
 from harness.suite import (
     COVERAGE_WITHOUT_SERVICES,
     IN_PROCESS_TIER,
+    PYCACHE,
     SERVICE_ONLY_SNIPPETS,
     TIER_JOBS,
+    caching_bytecode,
     coverage_without_services,
+    parallel_options,
     pytest_command,
     runs_everything,
 )
@@ -169,6 +172,7 @@ def test_quick_with_changed_topics_measures_their_coverage_only():
         "--cov=snippets/hello",
         "--cov=snippets/routing",
         f"--cov-config={COVERAGE_WITHOUT_SERVICES}",
+        *parallel_options([]),
     ]
 
 
@@ -215,3 +219,21 @@ def test_tier_keeps_each_test_in_the_tier_of_its_slowest_marker():
     assert selected(items, quick=False, topic=None, tier="timing") == items[2:3]
     whole = [item for tier in TIER_JOBS for item in selected(items, quick=False, topic=None, tier=tier)]
     assert sorted(whole, key=items.index) == selected(items, quick=False, topic=None)
+
+
+@pytest.mark.parametrize(
+    "environment, expected",
+    [
+        ({"PATH": "/bin"}, {"PATH": "/bin"}),  # Python's default: __pycache__ beside the sources
+        (
+            {"PATH": "/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+            {"PATH": "/bin", "PYTHONPYCACHEPREFIX": str(PYCACHE)},
+        ),
+        (  # a cache the contributor chose stays theirs
+            {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": "/elsewhere"},
+            {"PYTHONPYCACHEPREFIX": "/elsewhere"},
+        ),
+    ],
+)
+def test_the_test_run_caches_bytecode_outside_the_sources_where_told_not_to_write_it(environment, expected):
+    assert caching_bytecode(environment) == expected

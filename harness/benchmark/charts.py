@@ -12,10 +12,6 @@ a fixed hash salt), so the test that rebuilds it can compare the files.
 
 import io
 
-from matplotlib import rc_context
-from matplotlib.figure import Figure  # a Figure of its own: no pyplot state, no display needed
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 FRAMEWORK_COLORS = {"fastapi": "#00796b", "flask": "#1f4e9c", "quart": "#8e44ad"}
 LIMIT_COLOR = "#666666"
 # A server kind's line: matched by the start of its name, the first that fits.
@@ -69,6 +65,12 @@ def throughput_chart(
     requests per second}) per server; with `limit_per_connection`, the most that many
     connections allow (c x the limit) is drawn as a grey line.
     """
+    # Imported here, not above: matplotlib takes most of a second to import, and the report's
+    # analysis (which the quick loop tests) imports this module without drawing anything.
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure  # a Figure of its own: no pyplot state, no display needed
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     levels = sorted({c for *_, by_level in series for c in by_level})
     with rc_context(STYLE):
         figure = Figure(figsize=(5.6, 6.4), layout="constrained")

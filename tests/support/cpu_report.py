@@ -1,7 +1,8 @@
 """CPU seconds per tier and per topic, printed at the end of a run: where the suite's time goes.
 
 Each test's share is the CPU time this process and the child processes it
-reaped used while the test ran (set-up and tear-down included). The
+reaped used while the test ran (set-up and tear-down included); under
+xdist (the quick loop) each worker's figures, added up. The
 background lane's builds run in the same process, so a test that overlapped
 one is charged a little of it: the figures rank the tiers and topics, they
 are not a profile. Run the suite with `-p no:support.cpu_report` to leave
@@ -13,6 +14,7 @@ from collections import Counter
 
 import pytest
 
+from .parallel import send, shares
 from .tiers import tier_of, topics_of
 
 BY_TIER = pytest.StashKey[Counter]()
@@ -38,15 +40,21 @@ def pytest_runtest_protocol(item, nextitem):
             item.config.stash.setdefault(BY_TOPIC, Counter())[topic] += spent / max(1, len(topics_of(item)))
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    send(session.config, "cpu_by_tier", dict(session.config.stash.get(BY_TIER, Counter())))
+    send(session.config, "cpu_by_topic", dict(session.config.stash.get(BY_TOPIC, Counter())))
+
+
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    by_tier = config.stash.get(BY_TIER, Counter())
+    # Under xdist the controller runs no test: the figures are the workers' added up.
+    by_tier = sum(map(Counter, shares(config, "cpu_by_tier")), config.stash.get(BY_TIER, Counter()))
     if not by_tier:
         return
-    by_topic = config.stash.get(BY_TOPIC, Counter())
+    by_topic = sum(map(Counter, shares(config, "cpu_by_topic")), config.stash.get(BY_TOPIC, Counter()))
     terminalreporter.section("CPU seconds")
     terminalreporter.write_line(
-        "(this process and the children it reaped, charged to the test running at the time: the"
-        " background builds and audits fall on the tests they overlapped)"
+        "(each test process and the children it reaped, charged to the test running at the time:"
+        " the background builds and audits fall on the tests they overlapped)"
     )
     terminalreporter.write_line(
         "by tier: " + ", ".join(f"{tier} {seconds:.1f}" for tier, seconds in by_tier.most_common())

@@ -1,0 +1,96 @@
+"""The quick loop on two workers (tests/support/parallel.py): the site checks on one, one report, and
+coverage that really pauses."""
+
+import os
+
+import pytest
+
+from harness.project import ROOT
+from support.parallel import BUILD_MODULES, SITE_GROUP, scope_of
+
+# no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
+pytestmark = pytest.mark.no_cover
+
+
+def test_only_the_site_modules_use_the_site_build(request):
+    """A test elsewhere that asks for the build would make a second worker build the site again."""
+    elsewhere = [
+        item.nodeid
+        for item in request.session.items
+        if "build" in getattr(item, "fixturenames", ()) and item.path.name not in BUILD_MODULES
+    ]
+    assert elsewhere == [], f"move these to {' or '.join(BUILD_MODULES)}, or add their module there"
+
+
+def test_the_site_checks_are_one_unit_and_every_other_test_goes_alone():
+    assert scope_of("tests/test_site.py::test_census_finds_no_untested_block") == SITE_GROUP
+    assert scope_of("tests/test_hosting.py::test_a[x-y]") == SITE_GROUP
+    assert scope_of("tests/test_contracts.py::test_b[site]") == "tests/test_contracts.py::test_b[site]"
+
+
+# A project of its own, run with two workers: where each test ran, and what the workers reported.
+RECORDING = """
+import os
+from pathlib import Path
+
+import pytest
+
+
+def record(name):
+    with Path(os.environ["RECORD"]).open("a") as record:
+        record.write(f"{name} {os.environ['PYTEST_XDIST_WORKER']}\\n")
+"""
+CONFTEST = """
+from support.parallel import send, shares
+
+
+def pytest_sessionfinish(session):
+    worker = getattr(session.config, "workerinput", {}).get("workerid", "the controller")
+    send(session.config, "report", [f"a line from {worker}"])
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for lines in sorted(shares(config, "report")):
+        terminalreporter.write_line(f"shared: {lines[0]}")
+"""
+
+
+def site_module(name: str) -> str:
+    tests = "\n\n".join(f"def test_{n}():\n    record('{name}::{n}')" for n in range(4))
+    return f"from recording import record\n\n\n{tests}\n"
+
+
+def test_two_workers_keep_the_site_checks_together_and_report_as_one(pytester, tmp_path, monkeypatch):
+    record = tmp_path / "record.txt"
+    monkeypatch.setenv("RECORD", str(record))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT / "tests"), str(pytester.path)]))
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # three processes: only the plugins it needs
+    pytester.makepyfile(recording=RECORDING, conftest=CONFTEST)
+    pytester.makepyfile(test_site=site_module("site"), test_hosting=site_module("hosting"))
+    others = "\n\n".join(f"def test_{n}():\n    record('other::{n}')" for n in range(12))
+    untraced = (
+        "import sys\n\nimport pytest\n\n\n@pytest.mark.no_cover\n"
+        "def test_untraced():\n    assert sys.gettrace() is None\n"
+    )
+    pytester.makepyfile(test_other=f"from recording import record\n\n\n{others}\n", test_untraced=untraced)
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "xdist",
+        "-p",
+        "pytest_cov",
+        "-p",
+        "support.parallel",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "2",
+        "--cov=.",
+        "-o",
+        "addopts=",
+    )
+    result.assert_outcomes(passed=21)
+    ran = dict(line.split() for line in record.read_text().splitlines())
+    site_workers = {worker for name, worker in ran.items() if not name.startswith("other")}
+    assert len(site_workers) == 1, ran  # one unit: one worker built and checked the site
+    assert set(ran.values()) == {"gw0", "gw1"}, ran  # and the other worker was not idle
+    result.stdout.fnmatch_lines(["shared: a line from gw0", "shared: a line from gw1"])
