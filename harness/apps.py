@@ -5,6 +5,7 @@ file name says which framework it runs on, and so which client and which
 production server it gets.
 """
 
+import functools
 import importlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -44,13 +45,20 @@ class SnippetApp:
 
 def all_apps() -> list[SnippetApp]:
     """Every example app under snippets/, sorted by path."""
+    return list(_found_apps())
+
+
+@functools.cache
+def _found_apps() -> tuple[SnippetApp, ...]:
+    """Looked for once per process: collecting the tests asks for the apps hundreds of times, and an
+    app file does not appear in the middle of a run."""
     apps = []
     for path in sorted(SNIPPETS.glob(f"*/{APP_MODULES}")):
         app = SnippetApp(topic=path.parent.name, name=path.stem.removesuffix("_app"))
         if app.framework not in FRAMEWORKS:
             raise ValueError(f"{path}: name must start with one of {FRAMEWORKS}")
         apps.append(app)
-    return apps
+    return tuple(apps)
 
 
 def topic_apps(topic: str) -> list[SnippetApp]:

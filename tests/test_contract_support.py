@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from harness.apps import get_app
 from harness.project import SNIPPETS
+from support import tables
 from support.api_documents import UndeclaredStatus, declared_status_hook
 from support.clients import ASGIServerTransport, WSGIServerTransport
 from support.compared_bodies import entry_problem
@@ -419,3 +420,23 @@ def test_a_named_test_must_request_the_path_and_read_its_json():
     assert "compares no body" in entry_problem(
         endpoint, "test_hardening.py::test_without_headers_enabled_the_429_has_no_retry_after"
     )
+
+
+def test_a_table_read_back_from_the_cache_is_the_table_as_rendered(tmp_path, monkeypatch):
+    """The cache of rendered tables (.cache/tables) gives back every cell, code spans included."""
+    monkeypatch.setattr(tables, "TABLE_CACHE", tmp_path)
+    path = SNIPPETS / "auth" / "bad_input.md"
+    text = path.read_text()
+
+    def parsed():
+        tables._parsed_table.cache_clear()
+        headings, rows = tables._parsed_table(path, text)
+        return headings, [[(str(cell), cell.code) for cell in row.values()] for row in rows]
+
+    rendered = parsed()  # nothing cached: rendered, and written
+    assert [file.suffix for file in tmp_path.iterdir()] == [".json"]
+    assert parsed() == rendered  # read back
+    assert any(code is not None for row in rendered[1] for _, code in row)
+    edited = text.replace("|\n", "| \n", 1)  # another text: another entry
+    tables._parsed_table(path, edited)
+    assert len(list(tmp_path.iterdir())) == 2

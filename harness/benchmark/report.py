@@ -497,9 +497,13 @@ def environment() -> Environment:
 def report(data: dict) -> dict[str, str]:
     """File name -> content, for every file the page uses."""
     charts = {workload: chart(data, workload) for workload in charted(data)}
-    sizes = {workload: size(svg) for workload, svg in charts.items()}
-    page = environment().get_template(TEMPLATE).render(**context(data, sizes))
+    page = render_page(data, {workload: size(svg) for workload, svg in charts.items()})
     return {REPORT: page, **{f"{workload}.svg": svg for workload, svg in charts.items()}}
+
+
+def render_page(data: dict, sizes: dict[str, tuple[int, int]]) -> str:
+    """The report's Markdown, for charts of these sizes (width, height) per charted workload."""
+    return environment().get_template(TEMPLATE).render(**context(data, sizes))
 
 
 def main(argv: list[str]) -> int:

@@ -34,7 +34,12 @@ Any other column is an error naming the file, the column and the vocabulary.
 """
 
 import ast
+import contextlib
 import functools
+import hashlib
+import importlib.metadata
+import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,7 +49,7 @@ import markdown
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from harness.apps import SnippetApp, get_app
-from harness.project import SNIPPETS
+from harness.project import ROOT, SNIPPETS
 
 from .clients import HttpRequest
 from .site import mkdocs_config
@@ -128,7 +133,13 @@ def table_rows(path: Path) -> tuple[list[str], list[dict[str, Cell]]]:
 
 @functools.cache
 def _parsed_table(path: Path, text: str) -> tuple[list[str], list[dict[str, Cell]]]:
-    """Rendering a table costs ~0.1 s and every test module reads some: once per file and text."""
+    """Rendering a table costs ~0.02 s, and setting up the converter 0.3 s, in every test process:
+    once per file and text, and kept in TABLE_CACHE for the next run while nothing it depends on
+    changes (the text, mkdocs.yml, the Markdown packages' versions)."""
+    cached = TABLE_CACHE / f"{hashlib.sha256(_rendering_inputs() + text.encode()).hexdigest()}.json"
+    with contextlib.suppress(OSError, ValueError):
+        headings, rows = json.loads(cached.read_text())
+        return headings, [{heading: _cell(*cell) for heading, cell in row.items()} for row in rows]
     table = rendered_table(path, text)
     headings = [str(read_cell(heading)) for heading in table.select("thead th")]
     rows = [
@@ -137,7 +148,29 @@ def _parsed_table(path: Path, text: str) -> tuple[list[str], list[dict[str, Cell
     ]
     if not rows:
         raise ValueError(f"{path}: the table has a heading row and no rows")
+    kept = [headings, [{heading: [str(cell), cell.code] for heading, cell in row.items()} for row in rows]]
+    TABLE_CACHE.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}")  # the quick loop's two workers may write it at once
+    partial.write_text(json.dumps(kept))
+    partial.replace(cached)
     return headings, rows
+
+
+TABLE_CACHE = ROOT / ".cache" / "tables"
+RENDERING_PACKAGES = ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material")
+
+
+@functools.cache
+def _rendering_inputs() -> bytes:
+    """What a table's rendering depends on besides its text."""
+    versions = " ".join(f"{name}=={importlib.metadata.version(name)}" for name in RENDERING_PACKAGES)
+    return versions.encode() + (ROOT / "mkdocs.yml").read_bytes()
+
+
+def _cell(text: str, code: str | None) -> Cell:
+    cell = Cell(text)
+    cell.code = code
+    return cell
 
 
 REQUEST_TABLE_COLUMNS = (
