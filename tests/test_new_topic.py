@@ -27,11 +27,12 @@ from support.site import copy_project
 pytestmark = pytest.mark.no_cover
 
 
-def files_in(folder: Path) -> dict[str, bytes]:
+def files_in(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's size and modification time: writing a file, even the same bytes back, changes one."""
     return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
+        path.relative_to(folder).as_posix(): (stat.st_size, stat.st_mtime_ns)
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if (stat := path.stat()) and path.is_file()
     }
 
 

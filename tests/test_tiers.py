@@ -237,3 +237,18 @@ def test_tier_keeps_each_test_in_the_tier_of_its_slowest_marker():
 )
 def test_the_test_run_caches_bytecode_outside_the_sources_where_told_not_to_write_it(environment, expected):
     assert caching_bytecode(environment) == expected
+
+
+@pytest.mark.parametrize(
+    "extra, workers, expected",
+    [
+        ([], 2, ["-n", "2"]),
+        ([], 1, []),  # one core: one process
+        (["--pdb"], 2, []),  # a debugger needs the tests in this process
+        (["-p", "no:xdist"], 2, []),
+        (["-n", "4"], 2, []),  # the contributor's own choice
+        (["--no-cov", "-k", "hello"], 2, ["-n", "2"]),
+    ],
+)
+def test_the_quick_loop_runs_on_two_workers_unless_told_otherwise(extra, workers, expected):
+    assert parallel_options(extra, workers) == expected
