@@ -75,6 +75,13 @@ BREAKING_LINE = re.compile(
 )
 
 
+# An advisory a changelog line names: Pallets' :ghsa:`xxxx-xxxx-xxxx` role, or a GHSA or CVE id written out.
+ADVISORY_ID = re.compile(
+    r":ghsa:`(?P<role>[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4})`|(?P<ghsa>GHSA(?:-[0-9a-z]{4}){3})|(?P<cve>CVE-\d{4}-\d{4,})"
+)
+ADVISORY_LINK = "https://osv.dev/vulnerability/{id}"
+
+
 # Where a release's date was read, when not from its changelog.
 SDIST = "sdist file dates"
 UNREAD = "not read here"
@@ -129,6 +136,14 @@ def breaking_lines(release: Release) -> list[str]:
         if text and BREAKING_LINE.search(text) and not text.startswith("#"):
             found.append(re.sub(r"\s+", " ", text)[:300])
     return found
+
+
+def fixed_advisories(release: Release) -> list[str]:
+    """The advisories a release's changelog says it fixes, as GHSA or CVE ids, in the order written."""
+    found = []
+    for match in ADVISORY_ID.finditer("\n".join(release.lines)):
+        found.append(f"GHSA-{match['role']}" if match["role"] else match["ghsa"] or match["cve"])
+    return list(dict.fromkeys(found))
 
 
 def python_support(pkg_info: str) -> dict:
@@ -270,6 +285,7 @@ def package_entry(name: str, version: str, since: str, until: str, previous: dic
             entry["breaking"] = [{"summary": line, "link": CHANGELOG_URLS[name]} for line in lines]
             entry["reviewed"] = False
         entry["date_source"] = release.source
+        entry["fixes_advisories"] = fixed_advisories(release)
         releases.append(entry)
     return {
         "pinned": version,
@@ -290,14 +306,32 @@ def audit(pins: dict[str, str]) -> dict:
             result = subprocess.run(command, capture_output=True, text=True, timeout=300)
         except FileNotFoundError as error:  # pragma: no cover - sys.executable always exists
             raise UpgradeDataError(str(error)) from error
+    return read_audit(result.stdout, result.stderr)
+
+
+def read_audit(stdout: str, stderr: str) -> dict:
+    """pip-audit's JSON report as the data file keeps it.
+
+    "Reached" means every pin was audited: pip-audit reports a package it
+    could not look up (its service out of reach, say) with a `skip_reason`
+    and no advisories, which is not the same as having none.
+    """
     refresh = [ADVISORY_URL.format(package=name) for name in PACKAGES]
-    if "No module named pip_audit" in result.stderr:
+    if "No module named pip_audit" in stderr:
         return {"reached": False, "why": "pip-audit is not installed", "refresh_from": refresh, "items": []}
     try:
-        report = json.loads(result.stdout)
+        report = json.loads(stdout)
     except json.JSONDecodeError:
-        why = (result.stderr.strip().splitlines() or ["no output"])[-1][:300]
+        why = (stderr.strip().splitlines() or ["no output"])[-1][:300]
         return {"reached": False, "why": why, "refresh_from": refresh, "items": []}
+    skipped = [
+        dependency["skip_reason"]
+        for dependency in report.get("dependencies", [])
+        if "skip_reason" in dependency
+    ]
+    if skipped:
+        why = f"pip-audit could not audit {len(skipped)} of the {len(PACKAGES)} pins: {skipped[0]}"
+        return {"reached": False, "why": why[:300], "refresh_from": refresh, "items": []}
     items = []
     for dependency in report.get("dependencies", []):
         for vulnerability in dependency.get("vulns", []):
@@ -403,8 +437,16 @@ def in_short(data: dict) -> list[str]:
         for minimum, names in sorted(needs.items(), key=lambda item: version_key(item[0]), reverse=True)
     ]
     advisories = data["advisories"]
+    fixed = [name for name, _, _ in fixed_in_window(data)]
+    if fixed:
+        per_package = joined([f"{NAMES[name]} {fixed.count(name)}" for name in dict.fromkeys(fixed)])
+        fixed_said = (
+            f"; fixed in the 12 months, per the changelogs read: {per_package} ([below](#advisories))"
+        )
+    else:
+        fixed_said = "; the changelogs read name none fixed in the 12 months"
     if not advisories["reached"]:
-        audit = "not known here: the advisory service could not be reached; the weekly run refreshes them"
+        audit = "not known here (the advisory service could not be reached; the weekly run refreshes them)"
     elif not advisories["items"]:
         audit = f"none affect the pinned releases (pip-audit, {data['generated']})"
     else:
@@ -412,7 +454,7 @@ def in_short(data: dict) -> list[str]:
     return [
         f"- **Releases with breaking changes in 12 months** (of all releases): {joined(counts)}.",
         f"- **Python**: {'; '.join(python)} (the pinned releases' `Requires-Python`).",
-        f"- **Open advisories**: {audit}.",
+        f"- **Advisories**: open on the pins: {audit}{fixed_said}.",
     ]
 
 
@@ -469,8 +511,32 @@ def render(data: dict) -> str:
                 f"| [{item['id']}]({item['link']}) | {NAMES.get(item['package'], item['package'])} | "
                 f"{item['affected']} | {item['fixed']} |"
             )
+    fixed = fixed_in_window(data)
+    if fixed:
+        not_read = {
+            name: sum(release["date_source"] == UNREAD for release in data["packages"][name]["releases"])
+            for name in PACKAGES
+        }
+        unread = [f"{count} of {NAMES[name]}'s" for name, count in not_read.items() if count]
+        caveat = (
+            f" (releases whose notes were not read here, {joined(unread)}, are not counted)" if unread else ""
+        )
+        out += ["", f"Fixed in the 12 months, as each release's changelog says{caveat}:", ""]
+        out += ["| Advisory | Package | Fixed in | Released |", "| --- | --- | --- | --- |"]
+        for name, release, advisory in fixed:
+            link = ADVISORY_LINK.format(id=advisory)
+            out.append(f"| [{advisory}]({link}) | {NAMES[name]} | {release['version']} | {release['date']} |")
     out += ["<!-- --8<-- [end:advisories] -->", ""]
     return "\n".join(out)
+
+
+def fixed_in_window(data: dict) -> list[tuple[str, dict, str]]:
+    """(package, release, advisory) for each advisory a release of the window fixes, oldest release first."""
+    fixed = []
+    for name in PACKAGES:
+        for release in reversed(data["packages"][name]["releases"]):
+            fixed += [(name, release, advisory) for advisory in release.get("fixes_advisories", [])]
+    return fixed
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -316,3 +316,62 @@ def test_the_pages_opening_paragraph_holds_in_the_data(data):
     assert len(fastapi["releases"]) >= 3 * len(flask["releases"])
     assert len(upgrades.breaking_releases(fastapi)) >= 3
     assert upgrades.version_key(fastapi["requires_python"]) > upgrades.version_key(flask["requires_python"])
+
+
+AUDITED = {"name": "flask", "version": "3.1.2", "vulns": []}
+SKIPPED = {"name": "werkzeug", "skip_reason": "Dependency not found on PyPI and could not be audited"}
+FOUND = {
+    "name": "Werkzeug",
+    "version": "3.1.3",
+    "vulns": [{"id": "GHSA-xxxx-yyyy-zzzz", "aliases": ["CVE-2026-1"], "fix_versions": ["3.1.4"]}],
+}
+
+
+@pytest.mark.parametrize(
+    "dependencies, reached, ids",
+    [
+        ([AUDITED], True, []),
+        ([AUDITED, FOUND], True, ["GHSA-xxxx-yyyy-zzzz"]),
+        # Not looked up is not "no advisory": the page then says it is not known here.
+        ([AUDITED, SKIPPED], False, []),
+    ],
+)
+def test_a_pin_pip_audit_could_not_look_up_is_not_reported_as_safe(dependencies, reached, ids):
+    read = upgrades.read_audit(json.dumps({"dependencies": dependencies, "fixes": []}), "")
+    assert read["reached"] is reached
+    assert [item["id"] for item in read["items"]] == ids
+    if not reached:
+        assert "could not audit 1 of the 5 pins" in read["why"]
+        assert read["refresh_from"]
+
+
+def test_a_changelog_names_the_advisories_its_release_fixes():
+    release = upgrades.Release(
+        "3.1.3",
+        "2026-02-18",
+        (
+            "-   The session is marked as accessed for ``in`` and ``len``. :ghsa:`68rp-wp8r-4726`",
+            "-   Fixes GHSA-abcd-efgh-ijkl, also CVE-2026-12345; again :ghsa:`68rp-wp8r-4726`.",
+            "-   Not an advisory: :issue:`5625`.",
+        ),
+    )
+    assert upgrades.fixed_advisories(release) == [
+        "GHSA-68rp-wp8r-4726",
+        "GHSA-abcd-efgh-ijkl",
+        "CVE-2026-12345",
+    ]
+
+
+def test_the_advisories_fixed_in_the_window_are_recorded(data):
+    """The issue's leads: Flask 3.1.3 and Werkzeug 3.1.6 and 3.1.9 each fixed one."""
+    fixed = {
+        (name, release["version"]): advisory for name, release, advisory in upgrades.fixed_in_window(data)
+    }
+    assert fixed[("flask", "3.1.3")] == "GHSA-68rp-wp8r-4726"
+    assert fixed[("werkzeug", "3.1.6")] == "GHSA-29vq-49wr-vm6x"
+    assert fixed[("werkzeug", "3.1.9")] == "GHSA-g6x2-hccm-hh4m"
+    report = upgrades.render(data)
+    assert (
+        "| [GHSA-68rp-wp8r-4726](https://osv.dev/vulnerability/GHSA-68rp-wp8r-4726) | Flask | 3.1.3 |"
+        in report
+    )
