@@ -30,7 +30,7 @@ from support import parallel
 from support.background import Background
 from support.jobs import SITE_BUILD, WHOLE_SUITE_JOBS
 from support.migrations import MIGRATIONS_TOPIC, migrate_to_head
-from support.parallel import in_workers, send, shares
+from support.parallel import is_controller, is_worker, publish_when_built, published_build, send, shares
 from support.reads import READS, record_reads, unread_shown_files
 from support.site import read_pages
 from support.tiers import LEFT_OUT_OF_A_TOPIC, TIERS, module_tiers, run_rank, selected, tiers_of, topics_of
@@ -283,13 +283,18 @@ def pytest_sessionstart(session):
     first asks for its result (`background.result(JOB)`)."""
     shared = session.config.stash[BACKGROUND] = Background(build_environment(session.config))
     # One tier's job (--tier) queues nothing: a test that needs a job's result runs it then. Nor does
-    # --update-examples (a page may include a file its run has yet to write), nor a run spread over
-    # xdist's workers (support/parallel.py: the worker that gets the site checks builds for them).
+    # --update-examples (a page may include a file its run has yet to write), nor an xdist worker: in a
+    # run spread over workers the controller builds, and hands the build over (support/parallel.py).
     config = session.config
-    up_front = not (config.getoption("tier") or config.getoption("update_examples") or in_workers(config))
+    up_front = not (config.getoption("tier") or config.getoption("update_examples") or is_worker(config))
     if runs_the_whole_selection(config) and up_front:
         shared.queue(SITE_BUILD)
-        if not (config.getoption("quick") or config.getoption("topic")):
+        if is_controller(config):
+            shared.lane.submit(
+                "publish the build",
+                publish_when_built(config, shared.scratch("publish-"), lambda: shared.result(SITE_BUILD)),
+            )
+        elif not (config.getoption("quick") or config.getoption("topic")):
             shared.queue(*WHOLE_SUITE_JOBS)
 
 
@@ -340,9 +345,10 @@ def background(request) -> Background:
 
 
 @pytest.fixture(scope="session")
-def build(background, report) -> Build:
-    """The site as `mkdocs build --strict` builds it from the working tree, served under its subpath."""
-    result = background.result(SITE_BUILD)
+def build(request, background, report) -> Build:
+    """The site as `mkdocs build --strict` builds it from the working tree, served under its subpath
+    (in an xdist worker, the one the controller built and serves)."""
+    result = published_build(request.config) or background.result(SITE_BUILD)
     report.append(f"mkdocs build --strict: {result.seconds:.2f} s")
     return result
 

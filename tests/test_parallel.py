@@ -6,7 +6,17 @@ import os
 import pytest
 
 from harness.project import ROOT
-from support.parallel import BUILD_MODULES, SITE_GROUP, scope_of
+from harness.site_build import Build, BuildFailed
+from support.parallel import (
+    BUILD_CPU,
+    BUILD_MODULES,
+    PUBLISHED,
+    PUBLISHED_PATH,
+    SITE_GROUP,
+    publish_when_built,
+    published_build,
+    scope_of,
+)
 from support.tiers import tiers_of
 
 # no_cover: no snippet code runs here, so coverage pauses (see tests/conftest.py).
@@ -67,7 +77,7 @@ def site_module(name: str) -> str:
 def test_two_workers_keep_the_site_checks_together_and_report_as_one(pytester, tmp_path, monkeypatch):
     record = tmp_path / "record.txt"
     monkeypatch.setenv("RECORD", str(record))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT / "tests"), str(pytester.path)]))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), str(ROOT / "tests"), str(pytester.path)]))
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # three processes: only the plugins it needs
     pytester.makepyfile(recording=RECORDING, conftest=CONFTEST)
     pytester.makepyfile(test_site=site_module("site"), test_hosting=site_module("hosting"))
@@ -98,3 +108,33 @@ def test_two_workers_keep_the_site_checks_together_and_report_as_one(pytester, t
     assert len(site_workers) == 1, ran  # one unit: one worker built and checked the site
     assert set(ran.values()) == {"gw0", "gw1"}, ran  # and the other worker was not idle
     result.stdout.fnmatch_lines(["shared: a line from gw0", "shared: a line from gw1"])
+
+
+class Config:
+    """What the hand-over of the build reads of a pytest config: its stash, and a worker's input."""
+
+    def __init__(self, **workerinput: str):
+        self.stash = pytest.Stash()
+        if workerinput:
+            self.workerinput = workerinput
+
+
+def handed_over(tmp_path, built) -> Build | None:
+    controller = Config()
+    publish_when_built(controller, tmp_path, built)()
+    assert controller.stash[BUILD_CPU] >= 0  # for the CPU report: the build's seconds, known once done
+    return published_build(Config(**{PUBLISHED: str(controller.stash[PUBLISHED_PATH])}))
+
+
+def test_the_controllers_build_reaches_the_workers_as_it_was(tmp_path):
+    build = Build("mkdocs", 0, "INFO - Documentation built", 4.2, tmp_path / "site", "http://127.0.0.1:1/x/")
+    assert handed_over(tmp_path, lambda: build) == build
+    assert published_build(Config()) is None  # outside a worker: the run builds for itself
+
+
+def test_a_failed_build_fails_in_the_worker_with_its_output(tmp_path):
+    def failed():
+        raise BuildFailed("mkdocs build --strict failed:\nWARNING - a link to nowhere")
+
+    with pytest.raises(BuildFailed, match="a link to nowhere"):
+        handed_over(tmp_path, failed)

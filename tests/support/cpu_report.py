@@ -2,7 +2,8 @@
 
 Each test's share is the CPU time this process and the child processes it
 reaped used while the test ran (set-up and tear-down included); under
-xdist (the quick loop) each worker's figures, added up. The
+xdist (the quick loop) each worker's figures, added up, with the
+controller's own (the site build) as site-wide. The
 background lane's builds run in the same process, so a test that overlapped
 one is charged a little of it: the figures rank the tiers and topics, they
 are not a profile. Run the suite with `-p no:support.cpu_report` to leave
@@ -14,12 +15,15 @@ from collections import Counter
 
 import pytest
 
-from .parallel import send, shares
+from harness.suite import IN_PROCESS_TIER
+
+from .parallel import controller_cpu, is_controller, send, shares
 from .tiers import tier_of, topics_of
 
 BY_TIER = pytest.StashKey[Counter]()
 BY_TOPIC = pytest.StashKey[Counter]()
 TOPICS_SHOWN = 10
+SITE_WIDE = "(site-wide)"  # the tests about no topic
 
 
 def cpu_seconds() -> float:
@@ -36,7 +40,7 @@ def pytest_runtest_protocol(item, nextitem):
         spent = cpu_seconds() - started
         tier = tier_of(item)
         item.config.stash.setdefault(BY_TIER, Counter())[tier] += spent
-        for topic in topics_of(item) or {"(site-wide)"}:
+        for topic in topics_of(item) or {SITE_WIDE}:
             item.config.stash.setdefault(BY_TOPIC, Counter())[topic] += spent / max(1, len(topics_of(item)))
 
 
@@ -46,11 +50,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    # Under xdist the controller runs no test: the figures are the workers' added up.
+    # Under xdist the controller runs no test: the figures are the workers' added up, and the
+    # controller's own (the site build, handing out the tests) counts as site-wide work.
     by_tier = sum(map(Counter, shares(config, "cpu_by_tier")), config.stash.get(BY_TIER, Counter()))
     if not by_tier:
         return
     by_topic = sum(map(Counter, shares(config, "cpu_by_topic")), config.stash.get(BY_TOPIC, Counter()))
+    if is_controller(config):
+        by_tier[IN_PROCESS_TIER] += controller_cpu(config)
+        by_topic[SITE_WIDE] += controller_cpu(config)
     terminalreporter.section("CPU seconds")
     terminalreporter.write_line(
         "(each test process and the children it reaped, charged to the test running at the time:"
