@@ -497,10 +497,10 @@ def render(data: dict) -> str:
     out += ["<!-- --8<-- [end:breaking] -->", "", "<!-- --8<-- [start:advisories] -->"]
     advisories = data["advisories"]
     if not advisories["reached"]:
-        sources = ", ".join(f"<{url}>" for url in advisories["refresh_from"])
+        sources = joined([f"[{NAMES[name]}]({ADVISORY_URL.format(package=name)})" for name in PACKAGES])
         out += [
             f"The advisory service could not be reached when the data was made ({cell(advisories['why'])});",
-            f"the weekly workflow refreshes it. Until then, see {sources}.",
+            f"the weekly workflow refreshes it. Until then, see each package's advisories on OSV: {sources}.",
         ]
     elif not advisories["items"]:
         out += [f"pip-audit reported no advisory affecting the pinned releases on {data['generated']}."]
