@@ -5,9 +5,7 @@ on a free port, listening on 127.0.0.1 only; stopped and deleted when the
 block ends, also by an exception, and by Ctrl-C for the command.
 """
 
-import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ import pytest
 from harness import postgres
 from harness.postgres import HOST, running_postgres
 from harness.processes import processes_with
-from harness.project import ROOT
+from support.services import check_a_port_out_of_range_is_refused, check_the_readers_command
 
 pytestmark = [pytest.mark.servers, pytest.mark.no_cover]
 
@@ -55,30 +53,10 @@ def test_a_failing_block_still_stops_the_cluster():
 
 def test_the_readers_command_prints_the_url_and_ctrl_c_stops_it():
     port = postgres.free_port()
-    command = [sys.executable, "-m", "scripts.postgres", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert (
-            process.stdout.readline() == f"export DATABASE_URL=postgresql+psycopg://app@{HOST}:{port}/app\n"
-        )
-        folder = Path(process.stdout.readline().split(" running in ")[1].split(";")[0])
-        assert left_behind(folder)
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0, process.stderr.read()
-    finally:
-        process.kill()
-        process.wait()
-    assert left_behind(folder) == []
-    assert not folder.exists()
+    check_the_readers_command(
+        "postgres", port, f"export DATABASE_URL=postgresql+psycopg://app@{HOST}:{port}/app\n", left_behind
+    )
 
 
 def test_a_port_out_of_range_is_refused_with_a_message():
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.postgres", "--port", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode == 2
-    assert "--port 0: a port is 1 to 65535" in result.stderr
+    check_a_port_out_of_range_is_refused("postgres")

@@ -5,18 +5,14 @@ on a free port, listening on 127.0.0.1 only, saving nothing; stopped and
 deleted when the block ends, also by an exception, and by Ctrl-C for the command.
 """
 
-import signal
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from harness import redis
 from harness.processes import processes
-from harness.project import ROOT
 from harness.redis import HOST, running_redis
+from support.services import check_a_port_out_of_range_is_refused, check_the_readers_command
 
 pytestmark = [pytest.mark.servers, pytest.mark.no_cover]
 
@@ -65,33 +61,10 @@ def test_a_failing_block_still_stops_the_server():
 
 def test_the_readers_command_prints_the_url_and_ctrl_c_stops_it():
     port = redis.free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scripts.redis", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    check_the_readers_command(
+        "redis", port, f"export REDIS_URL=redis://{HOST}:{port}/0\n", lambda folder: left_behind(port)
     )
-    try:
-        assert process.stdout.readline() == f"export REDIS_URL=redis://{HOST}:{port}/0\n"
-        folder = Path(process.stdout.readline().split(" running in ")[1].split(";")[0])
-        assert left_behind(port)
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0, process.stderr.read()
-    finally:
-        process.kill()
-        process.wait()
-    assert left_behind(port) == []
-    assert not folder.exists()
 
 
 def test_a_port_out_of_range_is_refused_with_a_message():
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.redis", "--port", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode == 2
-    assert "--port 0: a port is 1 to 65535" in result.stderr
+    check_a_port_out_of_range_is_refused("redis")
