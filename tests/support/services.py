@@ -22,8 +22,15 @@ def check_the_readers_command(script: str, port: int, first_line: str, left_behi
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0, process.stderr.read()
     finally:
-        process.kill()
-        process.wait()
+        # Even after a failed check the command stops its service itself (SIGKILL would leave the
+        # daemonized server running); SIGKILL only if it does not stop.
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     assert left_behind(folder) == []
     assert not folder.exists()
 
