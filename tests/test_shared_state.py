@@ -63,6 +63,8 @@ def test_apps_sharing_state_on_purpose_exist():
 
 
 LEAKY_FLASK = """
+import time
+
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -83,12 +85,16 @@ def add_request_id(response):
 
 @app.get("/")
 def home():
+    time.sleep(0.005)  # waits on I/O, as a real view does: the other threads' requests run meanwhile
     return {"message": "Hello"}
 """
 
 
 class LeakyFlask:
-    """The middleware topic's Flask app keeping the request ID in a module variable, on the racing worker."""
+    """The middleware topic's Flask app keeping the request ID in a module variable, on the racing worker.
+
+    Its view waits 5 ms, as one reading a database does: without a wait, the race window is a few
+    bytecodes wide, and 5 bursts missed it once in six full runs on a busy machine."""
 
     def __init__(self, folder) -> None:
         (folder / "leaky_app.py").write_text(textwrap.dedent(LEAKY_FLASK))
