@@ -234,7 +234,7 @@ def free_ports(count: int) -> list[int]:
         return [sock.getsockname()[1] for sock in sockets]
 
 
-def _prepare_child() -> None:
+def prepare_child() -> None:
     """In the child, before exec: get SIGTERM if the test process dies, even by SIGKILL, and take
     SIGINT as a terminal's Ctrl-C, even when this process was started with it ignored."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -252,7 +252,7 @@ def _start(server: ServerSpec, port: int, env: dict[str, str]) -> RunningServer:
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        preexec_fn=_prepare_child,
+        preexec_fn=prepare_child,
     )
     return RunningServer(server, port, process, log)
 

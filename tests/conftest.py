@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import coverage
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, settings
 
 from harness.postgres import running_postgres
 from harness.project import topic_problem
+from harness.redis import command as redis_command
 from harness.redis import running_redis
 from harness.site_build import BUILDS, Build, builds_summary
 from harness.suite import TIER_JOBS
@@ -260,6 +262,15 @@ def redis_server(require_tools):
     require_tools("redis")
     with running_redis() as server:
         yield server
+
+
+@pytest.fixture
+def redis_url(redis_server) -> Iterator[str]:
+    """The module's Redis, emptied before and after each test: a job one test leaves behind would
+    otherwise come back to the next test's worker."""
+    assert redis_command(redis_server.port, "FLUSHALL") == "+OK"
+    yield redis_server.url()
+    assert redis_command(redis_server.port, "FLUSHALL") == "+OK"
 
 
 BACKGROUND = pytest.StashKey[Background]()

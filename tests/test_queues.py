@@ -4,43 +4,36 @@ tests/test_contracts.py and tests/test_real_servers.py check the shown
 exchange and snippets/queues/bad_input.md against each app, with the apps'
 default in-memory broker. This module starts a throwaway Redis
 (harness/redis.py), serves each app under its production server on it,
-and runs `celery -A snippets.queues.tasks worker` in a process group of its
-own, killed with SIGKILL where a test says so and always stopped. Where a
+and runs `celery -A snippets.queues.tasks worker` in a session of its own,
+killed with SIGKILL where a test says so and always stopped
+(tests/support/workers.py). Where a
 test removes a setting, it removes it from a copy of tasks.py in tmp_path.
 """
 
-import contextlib
 import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID, uuid4
 
-import httpx2
 import pytest
 from celery import states
 
-from harness import redis
 from harness.apps import topic_apps
-from harness.processes import process_group
 from harness.project import ROOT, SNIPPETS
-from harness.servers import Server, _prepare_child, running_servers
 from snippets.queues import tasks
 from support.clients import in_process_client
 from support.tables import literal, read_pipe_table
+from support.workers import read, running_worker, send, serving_on_redis, wait_for
 
 TOPIC = "queues"
 APPS = topic_apps(TOPIC)
 CELERY = Path(sys.executable).with_name("celery")
 WORKER_ARGS = ["worker", "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle"]
-READY_TIMEOUT = 30  # seconds for a worker to say "ready"; about 1 s here
 VISIBILITY_TIMEOUT = tasks.queue.conf.broker_transport_options["visibility_timeout"]
 RERUN_TIMEOUT = 10  # seconds for a new worker to put a 3-second job back and run it; about 4 s here
 RETRIES = SNIPPETS / TOPIC / "retries.md"
@@ -100,18 +93,6 @@ def test_the_task_fails_its_first_attempts_then_succeeds_in_process():
 # A worker process and the web apps on a real Redis.
 
 
-@dataclass
-class Worker:
-    process: subprocess.Popen
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def pool_children(self) -> list[int]:
-        return [pid for pid in process_group(self.process.pid, zombies=False) if pid != self.process.pid]
-
-
 def project_copy(tmp_path: Path, without: str | None) -> Path:
     """ROOT for the worker, or a copy of snippets/queues/ without one of tasks.py's settings."""
     if without is None:
@@ -126,103 +107,27 @@ def project_copy(tmp_path: Path, without: str | None) -> Path:
     return copy
 
 
-@contextlib.contextmanager
-def running_worker(redis_url: str, project: Path = ROOT) -> Iterator[Worker]:
-    """`celery -A snippets.queues.tasks worker` on `redis_url`, in its own process group, ready on entry;
-    the whole group is killed however the block ends (a test may have killed it already)."""
-    folder = Path(tempfile.mkdtemp(prefix="celery-worker-"))
-    log = folder / "worker.log"
-    env = {**os.environ, "QUEUES_REDIS_URL": redis_url, "PYTHONPATH": str(project), "PYTHONUNBUFFERED": "1"}
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(CELERY), "-A", "snippets.queues.tasks", *WORKER_ARGS, "-n", f"worker-{uuid4().hex[:8]}@%h"],
-            cwd=project,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_prepare_child,  # SIGTERM to the worker if this process dies, even by SIGKILL
-        )
-    worker = Worker(process, log)
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while " ready." not in worker.output():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the worker did not start in {READY_TIMEOUT} s:\n{worker.output()}")
-            time.sleep(0.05)
-        yield worker
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
-    deadline = time.monotonic() + 10  # the pool process dies a moment after the main one
-    while process_group(process.pid, zombies=False) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert process_group(process.pid, zombies=False) == {}, "a worker process outlived its group's SIGKILL"
-
-
-@pytest.fixture
-def redis_url(redis_server) -> Iterator[str]:
-    """The module's Redis, emptied before and after each test: a message one test leaves unacknowledged
-    would otherwise come back to the next test's worker."""
-    assert redis.command(redis_server.port, "FLUSHALL") == "+OK"
-    yield redis_server.url()
-    assert redis.command(redis_server.port, "FLUSHALL") == "+OK"
+def celery_worker(redis_url: str, project: Path = ROOT):
+    """`celery -A snippets.queues.tasks worker` on `redis_url`, ready on entry, always killed."""
+    command = [str(CELERY), "-A", "snippets.queues.tasks", *WORKER_ARGS, "-n", f"worker-{uuid4().hex[:8]}@%h"]
+    env = {"QUEUES_REDIS_URL": redis_url, "PYTHONPATH": str(project)}
+    return running_worker(command, ready=" ready.", env=env, cwd=project)
 
 
 @pytest.fixture(scope="module")
 def served(redis_server) -> Iterator[dict[str, str]]:
     """Each app's base URL under its production server, on the module's Redis."""
-    servers = {app.name: Server(app, env={"QUEUES_REDIS_URL": redis_server.url()}) for app in APPS}
-    with running_servers(list(servers.values())) as running:
-        yield {name: running[server].base_url for name, server in servers.items()}
-
-
-def send(base_url: str, body: dict) -> str:
-    answer = httpx2.post(f"{base_url}/jobs", json=body, timeout=10)
-    assert answer.status_code == 202, answer.text
-    return answer.json()["id"]
-
-
-def read(base_url: str, job_id: str) -> dict:
-    answer = httpx2.get(f"{base_url}/jobs/{job_id}", timeout=10)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
-
-
-def wait_for(base_url: str, job_id: str, wanted: set[str], timeout: float) -> dict:
-    """The job once its state is one of `wanted`; fails after `timeout` seconds with the last state."""
-    deadline = time.monotonic() + timeout
-    while True:
-        job = read(base_url, job_id)
-        if job["state"] in wanted or time.monotonic() > deadline:
-            assert job["state"] in wanted, f"after {timeout} s: {job}"
-            return job
-        time.sleep(0.05)
-
-
-@pytest.mark.servers
-@pytest.mark.parametrize("app", APPS, ids=str)
-def test_the_worker_runs_the_job_and_the_app_reads_its_result(app, served, redis_url):
-    base_url = served[app.name]
-    job_id = send(base_url, {"seconds": 1})
-    time.sleep(0.5)  # no worker yet: the job waits in Redis
-    assert read(base_url, job_id) == {"id": job_id, "state": "QUEUED"}
-    with running_worker(redis_url):
-        assert wait_for(base_url, job_id, {"STARTED", "SUCCESS"}, timeout=10)["state"] == "STARTED"
-        job = wait_for(base_url, job_id, {"SUCCESS"}, timeout=10)
-    assert job == {"id": job_id, "state": "SUCCESS", "result": {"slept": 1, "attempts": 1}}
+    with serving_on_redis(APPS, redis_server.url()) as served:
+        yield served
 
 
 def kill_mid_job(base_url: str, redis_url: str, project: Path) -> str:
-    """Send a 3-second job, SIGKILL the worker's whole process group once the job has started."""
+    """Send a 3-second job, SIGKILL every process of the worker once the job has started."""
     job_id = send(base_url, {"seconds": 3})
-    with running_worker(redis_url, project) as worker:
+    with celery_worker(redis_url, project) as worker:
         wait_for(base_url, job_id, {"STARTED"}, timeout=10)
         time.sleep(0.5)
-        os.killpg(worker.process.pid, signal.SIGKILL)
-        worker.process.wait(timeout=10)
+        worker.kill()
     return job_id
 
 
@@ -236,7 +141,7 @@ def test_a_job_survives_its_worker_killed_mid_job(app, served, redis_url, capsys
     killed = time.monotonic()
     assert read(base_url, job_id)["state"] == "STARTED"  # nobody runs it now
     time.sleep(VISIBILITY_TIMEOUT)
-    with running_worker(redis_url):
+    with celery_worker(redis_url):
         job = wait_for(base_url, job_id, {"SUCCESS"}, timeout=RERUN_TIMEOUT)
     took = time.monotonic() - killed
     assert job["result"] == {"slept": 3, "attempts": 1}  # run again from the start: not a retry
@@ -253,7 +158,7 @@ def test_without_the_settings_a_killed_job_is_lost(setting, served, redis_url, t
     project = project_copy(tmp_path, without=setting)
     job_id = kill_mid_job(base_url, redis_url, project)
     time.sleep(VISIBILITY_TIMEOUT)
-    with running_worker(redis_url, project) as worker:
+    with celery_worker(redis_url, project) as worker:
         time.sleep(RERUN_TIMEOUT)
         assert read(base_url, job_id)["state"] == "STARTED"
         assert job_id not in worker.output()
@@ -270,10 +175,10 @@ def test_a_pool_process_killed_mid_job_puts_the_job_back(without, outcome, serve
     base_url = served[APPS[1].name]
     project = project_copy(tmp_path, without=without)
     job_id = send(base_url, {"seconds": 3})
-    with running_worker(redis_url, project) as worker:
+    with celery_worker(redis_url, project) as worker:
         wait_for(base_url, job_id, {"STARTED"}, timeout=10)
         time.sleep(0.5)
-        children = worker.pool_children()
+        children = worker.children()
         assert len(children) == 1, children
         os.kill(children[0], signal.SIGKILL)
         job = wait_for(base_url, job_id, {"SUCCESS", "FAILURE"}, timeout=15)
@@ -298,7 +203,7 @@ def test_a_failing_job_is_retried_with_the_backoff_the_table_shows(row, served, 
     """Each attempt that raises TransientError is retried after 1 s, then 2 s (retry_backoff=1 doubles
     it, retry_jitter=False keeps it exact); after max_retries=2 retries the job fails for good."""
     base_url = served[APPS[0].name]
-    with running_worker(redis_url) as worker:
+    with celery_worker(redis_url) as worker:
         job_id = send(base_url, {"failures": int(row["Failures asked for"])})
         started = time.monotonic()
         job = wait_for(base_url, job_id, {"SUCCESS", "FAILURE"}, timeout=15)

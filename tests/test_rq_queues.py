@@ -1,0 +1,254 @@
+"""Jobs that must not be lost, with RQ: a real Redis, workers killed mid-job, retries with their delays.
+
+tests/test_contracts.py and tests/test_real_servers.py check the shown
+exchange and snippets/rq_queues/bad_input.md against each app, with the
+apps' default fakeredis. The in-process tests here run jobs with RQ's
+SimpleWorker on that fakeredis. The rest start a throwaway Redis
+(harness/redis.py), serve each app under its production server on it, and run
+`rq worker` in a session of its own, killed with SIGKILL where a test says so
+and always stopped (tests/support/workers.py). A job sent "without retry=" is
+sent by the test, with the same function and timeout as the apps send it.
+"""
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from redis import Redis
+from rq import Queue, SimpleWorker
+
+from harness.apps import topic_apps
+from harness.processes import processes
+from harness.project import SNIPPETS
+from snippets.rq_queues import jobs
+from support.clients import in_process_client
+from support.tables import literal, read_pipe_table
+from support.workers import Worker, read, running_worker, send, serving_on_redis, wait_for
+
+TOPIC = "rq_queues"
+APPS = topic_apps(TOPIC)
+RQ = Path(sys.executable).with_name("rq")
+# The worker command the page shows: a scheduler for the retries' delays, and a maintenance pass
+# (which brings back a dead worker's jobs) every 30 s instead of every 10 minutes.
+WORKER_ARGS = ["worker", "--with-scheduler", "--maintenance-interval", "30", "--worker-ttl", "45"]
+READY = "*** Listening on default"
+# A dead worker's job is taken up once its last heartbeat has expired, min(job timeout, 30 s) + 60 s
+# after it was sent, at the next maintenance pass (every 30 s): about 90 s after the kill here.
+HEARTBEAT_MINIMUM = 60
+COMES_BACK_TIMEOUT = jobs.JOB_TIMEOUT + HEARTBEAT_MINIMUM + 30 + 30
+RETRIES = SNIPPETS / TOPIC / "retries.md"
+
+
+# In process, on the apps' default fakeredis.
+
+
+@pytest.fixture
+def fake_redis() -> Iterator[None]:
+    """The apps' fakeredis, emptied first: a burst worker runs every job waiting, other tests' too."""
+    jobs.redis.flushall()
+    yield
+    jobs.redis.flushall()
+
+
+def run_waiting_jobs() -> None:
+    """Run every job waiting now, in this process (RQ's SimpleWorker does not fork), then return."""
+    SimpleWorker([jobs.queue], connection=jobs.redis).work(burst=True, logging_level="WARNING")
+
+
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_a_new_job_answers_202_and_reads_back_as_queued(app, fake_redis):
+    client = in_process_client(app)
+    created = client.post("/jobs", json={"seconds": 1})
+    assert created.status_code == 202
+    job_id = created.json()["id"]
+    assert client.get(f"/jobs/{job_id}").json() == {"id": job_id, "state": "queued"}
+
+
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_a_worker_run_reads_back_as_finished_or_waiting_for_its_retry(app, fake_redis):
+    client = in_process_client(app)
+    done = client.post("/jobs", json={"seconds": 0}).json()["id"]
+    failing = client.post("/jobs", json={"seconds": 0, "failures": 1}).json()["id"]
+    run_waiting_jobs()
+    assert client.get(f"/jobs/{done}").json() == {
+        "id": done,
+        "state": "finished",
+        "result": {"slept": 0, "attempts": 1},
+    }
+    # Its first attempt failed: it waits in RQ's scheduled registry for its retry's time.
+    assert client.get(f"/jobs/{failing}").json() == {"id": failing, "state": "scheduled"}
+
+
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_a_failed_job_reads_back_with_its_error(app, fake_redis):
+    """A job with no retries left is failed; GET shows the last line of the traceback RQ stored."""
+    job = jobs.queue.enqueue(jobs.run_job, 0, 1, job_timeout=jobs.JOB_TIMEOUT)  # without retry=
+    run_waiting_jobs()
+    assert in_process_client(app).get(f"/jobs/{job.id}").json() == {
+        "id": job.id,
+        "state": "failed",
+        "error": "snippets.rq_queues.jobs.TransientError: attempt 1 failed",
+    }
+
+
+# Workers and the web apps on a real Redis.
+
+
+def rq_worker(redis_url: str):
+    """`rq worker` as the page shows it, on `redis_url`, ready on entry, always killed."""
+    command = [str(RQ), *WORKER_ARGS, "--url", redis_url, "--name", f"worker-{uuid4().hex[:8]}"]
+    return running_worker(command, ready=READY, env={"PYTHONPATH": str(SNIPPETS.parent)})
+
+
+@pytest.fixture(scope="module")
+def served(redis_server) -> Iterator[dict[str, str]]:
+    """Each app's base URL under its production server, on the module's Redis."""
+    with serving_on_redis(APPS, redis_server.url()) as served:
+        yield served
+
+
+def send_without_retry(redis_url: str, seconds: float) -> str:
+    """The mistake: the apps' job, sent as RQ sends any job unless told to retry it; the apps read it
+    like their own."""
+    queue = Queue(connection=Redis.from_url(redis_url))
+    return queue.enqueue("snippets.rq_queues.jobs.run_job", seconds, 0, job_timeout=jobs.JOB_TIMEOUT).id
+
+
+def work_horse(worker: Worker) -> int:
+    """The child RQ forks to run the job: the one in a process group of its own (the scheduler is not)."""
+    groups = {each.pid: each.group for each in processes()}
+    (horse,) = [pid for pid in worker.children() if groups.get(pid) == pid]
+    return horse
+
+
+@pytest.mark.servers
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_the_worker_runs_the_job_and_the_app_reads_its_result(app, served, redis_url):
+    base_url = served[app.name]
+    job_id = send(base_url, {"seconds": 1})
+    time.sleep(0.5)  # no worker yet: the job waits in Redis
+    assert read(base_url, job_id) == {"id": job_id, "state": "queued"}
+    with rq_worker(redis_url):
+        assert wait_for(base_url, job_id, {"started", "finished"}, timeout=10)["state"] == "started"
+        job = wait_for(base_url, job_id, {"finished"}, timeout=10)
+    assert job == {"id": job_id, "state": "finished", "result": {"slept": 1, "attempts": 1}}
+
+
+@pytest.mark.servers
+def test_a_dead_workers_jobs_come_back_only_with_retry(served, redis_url, capsys):
+    """The machine dies: three workers, each mid-way through a 3-second job (one sent by each app,
+    one sent without retry=), are SIGKILLed with their work horses, and a new worker starts at once.
+    RQ has no acknowledgment: the jobs stay `started` until their heartbeat expires; the next
+    maintenance pass then retries each job that has retries left, counting the lost run as an
+    attempt, and fails the other with AbandonedJobError."""
+    sent = {app.name: send(served[app.name], {"seconds": 3}) for app in APPS}
+    bare = send_without_retry(redis_url, 3)
+    with rq_worker(redis_url) as first, rq_worker(redis_url) as second, rq_worker(redis_url) as third:
+        for app in APPS:
+            wait_for(served[app.name], sent[app.name], {"started"}, timeout=10)
+        wait_for(served[APPS[0].name], bare, {"started"}, timeout=10)
+        time.sleep(0.5)
+        for worker in (first, second, third):
+            worker.kill()
+    killed = time.monotonic()
+    with rq_worker(redis_url):
+        done = {
+            app.name: wait_for(served[app.name], sent[app.name], {"finished"}, timeout=COMES_BACK_TIMEOUT)
+            for app in APPS
+        }
+        took = time.monotonic() - killed
+        lost = read(served[APPS[0].name], bare)
+    assert took > HEARTBEAT_MINIMUM, took  # no sooner: nothing tells RQ the worker died
+    for app in APPS:
+        assert done[app.name]["result"] == {"slept": 3, "attempts": 2}, done
+    assert lost["state"] == "failed", lost
+    assert lost["error"].startswith("Moved to FailedJobRegistry, due to AbandonedJobError"), lost
+    with capsys.disabled():
+        print(f"\nkilled mid-job: both apps' jobs done {took:.1f} s later; the one without retry=: failed")
+
+
+@pytest.mark.servers
+@pytest.mark.parametrize("retry", [True, False], ids=["with retry", "without retry"])
+def test_a_work_horse_killed_mid_job(retry, served, redis_url):
+    """The worker lives but the process running the job dies (the OOM killer, a segfault): the worker
+    sees it at once and treats it as the job failing: retried if it may be, failed otherwise."""
+    base_url = served[APPS[0].name]
+    job_id = send(base_url, {"seconds": 3}) if retry else send_without_retry(redis_url, 3)
+    with rq_worker(redis_url) as worker:
+        wait_for(base_url, job_id, {"started"}, timeout=10)
+        time.sleep(0.5)
+        os.kill(work_horse(worker), signal.SIGKILL)
+        job = wait_for(base_url, job_id, {"finished", "failed"}, timeout=15)
+    if retry:
+        assert job == {"id": job_id, "state": "finished", "result": {"slept": 3, "attempts": 2}}
+    else:
+        assert job["state"] == "failed", job
+        assert job["error"].startswith("Work-horse terminated unexpectedly; waitpid returned 9 (signal 9)"), (
+            job
+        )
+
+
+RETRIES_TABLE = read_pipe_table(
+    RETRIES, reads=("Failures asked for", "Attempts", "Delays before retries", "Final state", "Took")
+)
+# RQ stores a retry's due time in whole seconds and its scheduler looks for due jobs once a second:
+# a delay of d seconds lasts from just over d - 1 to d + 1 seconds.
+SCHEDULER_TICK = 1
+
+
+def seconds_range(cell: str) -> tuple[float, float]:
+    low, high = cell.removesuffix(" s").split(" to ")
+    return float(low), float(high)
+
+
+def follow(base_url: str, job_id: str, timeout: float) -> tuple[dict, list[float]]:
+    """Poll the job until it is finished or failed: its last answer, and how long each stay in
+    `scheduled` (a retry waiting for its time) lasted."""
+    waits: list[float] = []
+    scheduled_since = None
+    deadline = time.monotonic() + timeout
+    while True:
+        job = read(base_url, job_id)
+        now = time.monotonic()
+        if job["state"] == "scheduled" and scheduled_since is None:
+            scheduled_since = now
+        elif job["state"] != "scheduled" and scheduled_since is not None:
+            waits.append(now - scheduled_since)
+            scheduled_since = None
+        if job["state"] in ("finished", "failed") or now > deadline:
+            assert job["state"] in ("finished", "failed"), f"after {timeout} s: {job}"
+            return job, waits
+        time.sleep(0.05)
+
+
+@pytest.mark.servers
+@pytest.mark.parametrize("row", RETRIES_TABLE, ids=lambda row: row["Case"])
+def test_a_failing_job_is_retried_after_the_delays_the_table_shows(row, served, redis_url, capsys):
+    """Each attempt that raises is retried after the next of Retry's intervals (1 s, then 2 s), each
+    give or take a second (SCHEDULER_TICK). After Retry's max=2 retries the job is failed for good."""
+    base_url = served[APPS[1].name]
+    with rq_worker(redis_url):
+        job_id = send(base_url, {"failures": int(row["Failures asked for"])})
+        started = time.monotonic()
+        job, waits = follow(base_url, job_id, timeout=15)
+        took = time.monotonic() - started
+    with capsys.disabled():
+        shown = ", ".join(f"{wait:.1f}" for wait in waits)
+        print(f"\n{row['Case']}: waited {shown} s before the retries, {job['state']} after {took:.1f} s")
+    delays = [float(delay.removesuffix(" s")) for delay in row["Delays before retries"].split(", ")]
+    assert len(waits) == len(delays) == int(row["Attempts"]) - 1
+    for wait, delay in zip(waits, delays, strict=True):
+        assert delay - SCHEDULER_TICK < wait < delay + SCHEDULER_TICK + 0.3, waits
+    assert job["state"] == literal(row["Final state"])
+    low, high = seconds_range(row["Took"])
+    assert low <= took < high, took
+    attempts = int(row["Attempts"])
+    if job["state"] == "finished":
+        assert job["result"] == {"slept": 0, "attempts": attempts}
+    else:
+        assert job["error"] == f"snippets.rq_queues.jobs.TransientError: attempt {attempts} failed"
