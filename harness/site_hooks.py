@@ -294,16 +294,15 @@ def mark_code_blocks(html: str) -> str:
 # do blocks with tab sets: Material finds the tab to switch to by its label's
 # innerText, which is empty while the browser skips it, so linked tabs would
 # not follow the reader's choice there. A block with code annotations stays outside too
-# (their tooltips may reach past a run, which the skipping would clip), and a
-# page whose headings are not all at the top (the API reference) is left as
-# it is.
+# (their tooltips may reach past a run, which the skipping would clip), with
+# the list of notes right after it: Material turns `# (1)!` into a marker only
+# when that list is the block's next element. A page whose headings are not
+# all at the top (the API reference) is left as it is.
 HEADINGS = ("h2", "h3")
 
 
-def stays_drawn(block: Tag, html: str) -> bool:
-    """Whether a top-level block (its element, and its HTML) must never be skipped."""
-    holds_tabs = "tabbed-set" in block.get("class", []) or block.select_one(".tabbed-set") is not None
-    return holds_tabs or bool(ANNOTATION.search(TAG.sub("", html)))
+def holds_tabs(block: Tag) -> bool:
+    return "tabbed-set" in block.get("class", []) or block.select_one(".tabbed-set") is not None
 
 
 def defer_sections(html: str) -> str:
@@ -321,16 +320,19 @@ def defer_sections(html: str) -> str:
             parts.append('<div class="deferred-section">\n' + "".join(run) + "</div>\n")
             run.clear()
 
+    notes_follow = False  # the block before was annotated code: a list right after holds its notes
     for block, begin, end in zip(blocks, starts, ends, strict=True):
         text = html[begin:end]
+        annotated = bool(ANNOTATION.search(TAG.sub("", text)))
         if block.name in HEADINGS:
             close_run()
             seen_heading = True
             parts.append(text)
-        elif not seen_heading or stays_drawn(block, text):
+        elif not seen_heading or holds_tabs(block) or annotated or (notes_follow and block.name == "ol"):
             close_run()
             parts.append(text)
         else:
             run.append(text)
+        notes_follow = annotated
     close_run()
     return "".join(parts)

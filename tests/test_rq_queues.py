@@ -42,6 +42,7 @@ READY = "*** Listening on default"
 HEARTBEAT_MINIMUM = 60
 COMES_BACK_TIMEOUT = jobs.JOB_TIMEOUT + HEARTBEAT_MINIMUM + 30 + 30
 RETRIES = SNIPPETS / TOPIC / "retries.md"
+DONE = {"finished", "failed"}  # the states a job ends in
 
 
 # In process, on the apps' default fakeredis.
@@ -140,6 +141,7 @@ def test_the_worker_runs_the_job_and_the_app_reads_its_result(app, served, redis
 
 
 @pytest.mark.servers
+@pytest.mark.timeout(COMES_BACK_TIMEOUT + 60)  # the wait, and four workers' starts
 def test_a_dead_workers_jobs_come_back_only_with_retry(served, redis_url, capsys):
     """The machine dies: three workers, each mid-way through a 3-second job (one sent by each app,
     one sent without retry=), are SIGKILLed with their work horses, and a new worker starts at once.
@@ -158,13 +160,14 @@ def test_a_dead_workers_jobs_come_back_only_with_retry(served, redis_url, capsys
     killed = time.monotonic()
     with rq_worker(redis_url):
         done = {
-            app.name: wait_for(served[app.name], sent[app.name], {"finished"}, timeout=COMES_BACK_TIMEOUT)
+            app.name: wait_for(served[app.name], sent[app.name], DONE, timeout=COMES_BACK_TIMEOUT)
             for app in APPS
         }
         took = time.monotonic() - killed
         lost = read(served[APPS[0].name], bare)
     assert took > HEARTBEAT_MINIMUM, took  # no sooner: nothing tells RQ the worker died
     for app in APPS:
+        assert done[app.name]["state"] == "finished", done
         assert done[app.name]["result"] == {"slept": 3, "attempts": 2}, done
     assert lost["state"] == "failed", lost
     assert lost["error"].startswith("Moved to FailedJobRegistry, due to AbandonedJobError"), lost
@@ -183,7 +186,7 @@ def test_a_work_horse_killed_mid_job(retry, served, redis_url):
         wait_for(base_url, job_id, {"started"}, timeout=10)
         time.sleep(0.5)
         os.kill(work_horse(worker), signal.SIGKILL)
-        job = wait_for(base_url, job_id, {"finished", "failed"}, timeout=15)
+        job = wait_for(base_url, job_id, DONE, timeout=15)
     if retry:
         assert job == {"id": job_id, "state": "finished", "result": {"slept": 3, "attempts": 2}}
     else:
@@ -220,8 +223,8 @@ def follow(base_url: str, job_id: str, timeout: float) -> tuple[dict, list[float
         elif job["state"] != "scheduled" and scheduled_since is not None:
             waits.append(now - scheduled_since)
             scheduled_since = None
-        if job["state"] in ("finished", "failed") or now > deadline:
-            assert job["state"] in ("finished", "failed"), f"after {timeout} s: {job}"
+        if job["state"] in DONE or now > deadline:
+            assert job["state"] in DONE, f"after {timeout} s: {job}"
             return job, waits
         time.sleep(0.05)
 

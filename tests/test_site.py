@@ -22,6 +22,7 @@ from harness.links import main as check_links
 from harness.project import DOCS, ROOT, SNIPPETS, TESTS, pinned_requirements, snippet_files
 from harness.site_build import built_pages, site_pages
 from harness.site_hooks import (
+    ANNOTATION,
     SIDE_BY_SIDE_BUTTON,
     TESTED_PACKAGES,
     add_side_by_side_button,
@@ -349,11 +350,12 @@ def test_only_a_5xx_in_a_column_of_statuses_is_called_a_server_error():
     assert marked.select_one('td[data-label="Held of 1,000"]').get_text() == "512"
 
 
-def test_below_the_first_heading_all_but_tabs_and_annotations_is_deferred():
+def test_below_the_first_heading_all_but_tabs_and_annotated_code_with_its_notes_is_deferred():
     html = (
         '<div class="admonition abstract"><p>In short</p></div>\n<h2 id="a">A</h2>\n<p>one</p>\n'
         '<table><tr><td>x</td></tr></table>\n<div class="tabbed-set" data-tabs="1:2"><p>tabs</p></div>\n'
-        '<p>two</p>\n<div class="highlight"><pre><code># (1)!\n</code></pre></div>\n'
+        '<p>two</p>\n<div class="highlight"><pre><code># (1)!\n</code></pre></div>\n<ol><li>note</li></ol>\n'
+        "<ol><li>a list</li></ol>\n"
         '<h3 id="b">B</h3>\n<p>three</p>\n<details><div class="tabbed-set"></div></details>\n'
     )
     deferred = '<div class="deferred-section">\n{}</div>\n'
@@ -362,7 +364,9 @@ def test_below_the_first_heading_all_but_tabs_and_annotations_is_deferred():
         + deferred.format("<p>one</p>\n<table><tr><td>x</td></tr></table>\n")
         + '<div class="tabbed-set" data-tabs="1:2"><p>tabs</p></div>\n'
         + deferred.format("<p>two</p>\n")
-        + '<div class="highlight"><pre><code># (1)!\n</code></pre></div>\n<h3 id="b">B</h3>\n'
+        + '<div class="highlight"><pre><code># (1)!\n</code></pre></div>\n<ol><li>note</li></ol>\n'
+        + deferred.format("<ol><li>a list</li></ol>\n")
+        + '<h3 id="b">B</h3>\n'
         + deferred.format("<p>three</p>\n")
         + '<details><div class="tabbed-set"></div></details>\n'
     )
@@ -377,6 +381,22 @@ def test_deferred_sections_hold_no_tabs_no_annotations_and_no_heading(pages):
     for section in sections:
         assert section.select(".tabbed-set, h1, h2, h3, .md-annotation") == [], section.get_text()[:80]
         assert not re.search(r"(#|//)\s*\(\d+\)", section.get_text()), section.get_text()[:80]
+
+
+def test_every_annotated_code_block_is_followed_by_its_list(pages):
+    """Material turns `# (1)!` into a marker only when the block's next element is the list of notes;
+    anything between (a deferred section's wrapper, say) leaves the raw comment in the code and the
+    notes as a loose list below it."""
+    lost = []
+    for name, soup in pages.items():
+        for block in soup.select("article div.highlight"):
+            code = block.find("code")
+            if code is None or not ANNOTATION.search(code.get_text()):
+                continue
+            after = block.find_next_sibling()
+            if after is None or after.name != "ol":
+                lost.append(f"{name}: {code.get_text()[:60]!r} is followed by {after and after.name}")
+    assert lost == [], "\n".join(lost)
 
 
 def test_the_page_starts_with_the_classes_materials_scripts_end_with(pages):
