@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from redis import Redis
@@ -67,6 +67,7 @@ def test_a_new_job_answers_202_and_reads_back_as_queued(app, fake_redis):
     created = client.post("/jobs", json={"seconds": 1})
     assert created.status_code == 202
     job_id = created.json()["id"]
+    assert created.json() == {"id": str(UUID(job_id))}
     assert client.get(f"/jobs/{job_id}").json() == {"id": job_id, "state": "queued"}
 
 

@@ -31,6 +31,14 @@ COMPARED_IN_TESTS = {
         "test_queues.py::test_a_new_job_answers_202_with_its_id_and_reads_back_as_queued",
         "the job's id is a new UUID on every request",
     ),
+    "rq_queues/fastapi:POST /jobs": (
+        "test_rq_queues.py::test_a_new_job_answers_202_and_reads_back_as_queued",
+        "the job's id is a new UUID on every request",
+    ),
+    "rq_queues/flask:POST /jobs": (
+        "test_rq_queues.py::test_a_new_job_answers_202_and_reads_back_as_queued",
+        "the job's id is a new UUID on every request",
+    ),
     "async_database/fastapi:GET /report": (
         "test_async_database.py::test_the_report_counts_the_rows",
         "the count is REPORT_ROWS, which the test sets",
