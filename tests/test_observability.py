@@ -6,8 +6,8 @@ for the FastAPI and the Flask app of snippets/observability/, in process and und
   alike; a malformed ID is replaced by a new one in the records as in the
   header; no record outside a request carries one; under a burst of distinct
   concurrent requests no record carries another request's ID. The deliberate
-  mistake (fastapi_shared_id_mistake.py, a module variable) is shown mixing
-  them up under the same burst.
+  mistakes (fastapi_shared_id_mistake.py and flask_shared_id_mistake.py, a
+  module variable) are shown mixing them up under the same burst.
 - Traces: the SDK's InMemorySpanExporter receives one server span per request,
   named after the route, with the status code; the 500 has status ERROR and an
   exception event.
@@ -42,8 +42,8 @@ from prometheus_flask_exporter import PrometheusMetrics
 from harness.apps import get_app
 from harness.project import ROOT, SNIPPETS
 from harness.servers import GUNICORN_GTHREAD, Server, running_servers
-from snippets.observability import fastapi_shared_id_mistake, json_logs
-from support.clients import ASGIServerTransport, in_process_client, socket_client
+from snippets.observability import fastapi_shared_id_mistake, flask_shared_id_mistake, json_logs
+from support.clients import ASGIServerTransport, WSGIServerTransport, in_process_client, socket_client
 
 APPS = [get_app("observability", "fastapi"), get_app("observability", "flask")]
 NEW_ID = re.compile(r"[0-9a-f]{32}")
@@ -158,11 +158,21 @@ def test_requests_served_at_once_never_log_each_others_id(app, logged):
     assert crossed(records) == []
 
 
-def test_the_mistake_mixes_up_request_ids_under_concurrency(monkeypatch):
+# Each framework's mistake module, and the transport that serves it as its server would: FastAPI's on
+# one event loop, Flask's on as many threads as requests (send_at_once's threads call it directly).
+MISTAKES = {
+    "fastapi": (fastapi_shared_id_mistake, ASGIServerTransport),
+    "flask": (flask_shared_id_mistake, WSGIServerTransport),
+}
+
+
+@pytest.mark.parametrize("framework", MISTAKES)
+def test_the_mistake_mixes_up_request_ids_under_concurrency(framework, monkeypatch):
     """A module variable holds whichever ID came last: sent at once, the records cross."""
+    module, transport_for = MISTAKES[framework]
     stream = io.StringIO()
-    monkeypatch.setattr(fastapi_shared_id_mistake.handler, "stream", stream)
-    transport = ASGIServerTransport(fastapi_shared_id_mistake.app)
+    monkeypatch.setattr(module.handler, "stream", stream)
+    transport = transport_for(module.app)
     alone = httpx2.Client(transport=transport, base_url="http://testserver")
     alone.get("/orders/7", headers={"X-Request-ID": "order-7"})
     alone.get("/orders/8", headers={"X-Request-ID": "not valid"})
