@@ -3,14 +3,13 @@ OpenTelemetry spans for every request, and Prometheus counters scraped from /met
 
 import asyncio
 import logging
-import uuid
 
 from fastapi import FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_fastapi_instrumentator import Instrumentator
 
-from snippets.middleware.fastapi_app import VALID_REQUEST_ID
+from snippets.middleware.fastapi_app import request_id_of
 from snippets.observability.json_logs import install_json_logs, request_id
 
 # --8<-- [start:logs]
@@ -21,8 +20,7 @@ app = FastAPI()
 
 @app.middleware("http")
 async def bind_request_id(request: Request, call_next):
-    sent = request.headers.get("X-Request-ID", "")
-    bound = sent if VALID_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+    bound = request_id_of(request)  # the middleware topic's choice: the client's ID, or a new one
     token = request_id.set(bound)
     try:
         response = await call_next(request)
