@@ -28,7 +28,7 @@ from harness.project import ROOT, SNIPPETS
 from snippets.queues import tasks
 from support.clients import in_process_client
 from support.tables import literal, read_pipe_table
-from support.workers import read, running_worker, send, serving_on_redis, wait_for
+from support.workers import as_sent, read, result_of, running_worker, send, serving_on_redis, wait_for
 
 TOPIC = "queues"
 APPS = topic_apps(TOPIC)
@@ -121,6 +121,19 @@ def served(redis_server) -> Iterator[dict[str, str]]:
         yield served
 
 
+@pytest.mark.servers
+@pytest.mark.parametrize("app", APPS, ids=str)
+def test_the_worker_runs_the_job_and_the_app_reads_its_result(app, served, redis_url):
+    base_url = served[app.name]
+    job_id = send(base_url, {"seconds": 1})
+    time.sleep(0.5)  # no worker yet: the job waits in Redis
+    assert read(base_url, job_id) == {"id": job_id, "state": "QUEUED"}
+    with celery_worker(redis_url):
+        assert wait_for(base_url, job_id, {"STARTED", "SUCCESS"}, timeout=10)["state"] == "STARTED"
+        job = wait_for(base_url, job_id, {"SUCCESS"}, timeout=10)
+    assert as_sent(job) == as_sent({"id": job_id, "state": "SUCCESS", "result": result_of(app, 1, 1)})
+
+
 def kill_mid_job(base_url: str, redis_url: str, project: Path) -> str:
     """Send a 3-second job, SIGKILL every process of the worker once the job has started."""
     job_id = send(base_url, {"seconds": 3})
@@ -144,7 +157,7 @@ def test_a_job_survives_its_worker_killed_mid_job(app, served, redis_url, capsys
     with celery_worker(redis_url):
         job = wait_for(base_url, job_id, {"SUCCESS"}, timeout=RERUN_TIMEOUT)
     took = time.monotonic() - killed
-    assert job["result"] == {"slept": 3, "attempts": 1}  # run again from the start: not a retry
+    assert as_sent(job["result"]) == as_sent(result_of(app, 3, 1))  # run again from the start: not a retry
     with capsys.disabled():
         print(f"\n{app}: killed mid-job, done by the next worker {took:.1f} s later")
 

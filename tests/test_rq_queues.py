@@ -28,7 +28,7 @@ from harness.project import SNIPPETS
 from snippets.rq_queues import jobs
 from support.clients import in_process_client
 from support.tables import literal, read_pipe_table
-from support.workers import Worker, read, running_worker, send, serving_on_redis, wait_for
+from support.workers import Worker, as_sent, read, result_of, running_worker, send, serving_on_redis, wait_for
 
 TOPIC = "rq_queues"
 APPS = topic_apps(TOPIC)
@@ -38,9 +38,11 @@ RQ = Path(sys.executable).with_name("rq")
 WORKER_ARGS = ["worker", "--with-scheduler", "--maintenance-interval", "30", "--worker-ttl", "45"]
 READY = "*** Listening on default"
 # A dead worker's job is taken up once its last heartbeat has expired, min(job timeout, 30 s) + 60 s
-# after it was sent, at the next maintenance pass (every 30 s): about 90 s after the kill here.
+# after the heartbeat, at the next maintenance pass (every 30 s): about 90 s after the kill here.
 HEARTBEAT_MINIMUM = 60
-COMES_BACK_TIMEOUT = jobs.JOB_TIMEOUT + HEARTBEAT_MINIMUM + 30 + 30
+COMES_BACK_TIMEOUT = min(jobs.JOB_TIMEOUT, 30) + HEARTBEAT_MINIMUM + 30 + 30
+# The worker's log with each line's time to the millisecond (the tests' only change to the command).
+TIMED_LOG = ["--log-format", "%(created).3f %(message)s"]
 RETRIES = SNIPPETS / TOPIC / "retries.md"
 DONE = {"finished", "failed"}  # the states a job ends in
 
@@ -103,7 +105,7 @@ def test_a_failed_job_reads_back_with_its_error(app, fake_redis):
 
 def rq_worker(redis_url: str):
     """`rq worker` as the page shows it, on `redis_url`, ready on entry, always killed."""
-    command = [str(RQ), *WORKER_ARGS, "--url", redis_url, "--name", f"worker-{uuid4().hex[:8]}"]
+    command = [str(RQ), *WORKER_ARGS, *TIMED_LOG, "--url", redis_url, "--name", f"worker-{uuid4().hex[:8]}"]
     return running_worker(command, ready=READY, env={"PYTHONPATH": str(SNIPPETS.parent)})
 
 
@@ -138,7 +140,7 @@ def test_the_worker_runs_the_job_and_the_app_reads_its_result(app, served, redis
     with rq_worker(redis_url):
         assert wait_for(base_url, job_id, {"started", "finished"}, timeout=10)["state"] == "started"
         job = wait_for(base_url, job_id, {"finished"}, timeout=10)
-    assert job == {"id": job_id, "state": "finished", "result": {"slept": 1, "attempts": 1}}
+    assert as_sent(job) == as_sent({"id": job_id, "state": "finished", "result": result_of(app, 1, 1)})
 
 
 @pytest.mark.servers
@@ -149,9 +151,10 @@ def test_a_dead_workers_jobs_come_back_only_with_retry(served, redis_url, capsys
     RQ has no acknowledgment: the jobs stay `started` until their heartbeat expires; the next
     maintenance pass then retries each job that has retries left, counting the lost run as an
     attempt, and fails the other with AbandonedJobError."""
-    sent = {app.name: send(served[app.name], {"seconds": 3}) for app in APPS}
-    bare = send_without_retry(redis_url, 3)
     with rq_worker(redis_url) as first, rq_worker(redis_url) as second, rq_worker(redis_url) as third:
+        # Sent once all three wait, so that each takes one job and all three are mid-job together.
+        sent = {app.name: send(served[app.name], {"seconds": 3}) for app in APPS}
+        bare = send_without_retry(redis_url, 3)
         for app in APPS:
             wait_for(served[app.name], sent[app.name], {"started"}, timeout=10)
         wait_for(served[APPS[0].name], bare, {"started"}, timeout=10)
@@ -169,7 +172,7 @@ def test_a_dead_workers_jobs_come_back_only_with_retry(served, redis_url, capsys
     assert took > HEARTBEAT_MINIMUM, took  # no sooner: nothing tells RQ the worker died
     for app in APPS:
         assert done[app.name]["state"] == "finished", done
-        assert done[app.name]["result"] == {"slept": 3, "attempts": 2}, done
+        assert as_sent(done[app.name]["result"]) == as_sent(result_of(app, 3, 2)), done
     assert lost["state"] == "failed", lost
     assert lost["error"].startswith("Moved to FailedJobRegistry, due to AbandonedJobError"), lost
     with capsys.disabled():
@@ -180,16 +183,21 @@ def test_a_dead_workers_jobs_come_back_only_with_retry(served, redis_url, capsys
 @pytest.mark.parametrize("retry", [True, False], ids=["with retry", "without retry"])
 def test_a_work_horse_killed_mid_job(retry, served, redis_url):
     """The worker lives but the process running the job dies (the OOM killer, a segfault): the worker
-    sees it at once and treats it as the job failing: retried if it may be, failed otherwise."""
-    base_url = served[APPS[0].name]
+    sees it at once and treats it as the job failing: retried after Retry's first interval if it may
+    be (done within a 3-second run and that delay, no heartbeat to wait for), failed otherwise."""
+    app = APPS[0]
+    base_url = served[app.name]
     job_id = send(base_url, {"seconds": 3}) if retry else send_without_retry(redis_url, 3)
     with rq_worker(redis_url) as worker:
         wait_for(base_url, job_id, {"started"}, timeout=10)
         time.sleep(0.5)
         os.kill(work_horse(worker), signal.SIGKILL)
+        killed = time.monotonic()
         job = wait_for(base_url, job_id, DONE, timeout=15)
+        took = time.monotonic() - killed
     if retry:
-        assert job == {"id": job_id, "state": "finished", "result": {"slept": 3, "attempts": 2}}
+        assert as_sent(job) == as_sent({"id": job_id, "state": "finished", "result": result_of(app, 3, 2)})
+        assert took < 3 + jobs.RETRY.intervals[0] + SCHEDULER_TICK + 1.5, took
     else:
         assert job["state"] == "failed", job
         assert job["error"].startswith("Work-horse terminated unexpectedly; waitpid returned 9 (signal 9)"), (
@@ -210,24 +218,13 @@ def seconds_range(cell: str) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def follow(base_url: str, job_id: str, timeout: float) -> tuple[dict, list[float]]:
-    """Poll the job until it is finished or failed: its last answer, and how long each stay in
-    `scheduled` (a retry waiting for its time) lasted."""
-    waits: list[float] = []
-    scheduled_since = None
-    deadline = time.monotonic() + timeout
-    while True:
-        job = read(base_url, job_id)
-        now = time.monotonic()
-        if job["state"] == "scheduled" and scheduled_since is None:
-            scheduled_since = now
-        elif job["state"] != "scheduled" and scheduled_since is not None:
-            waits.append(now - scheduled_since)
-            scheduled_since = None
-        if job["state"] in DONE or now > deadline:
-            assert job["state"] in DONE, f"after {timeout} s: {job}"
-            return job, waits
-        time.sleep(0.05)
+def timed_lines(worker: Worker, job_id: str, words: str) -> list[float]:
+    """When the worker logged each line about the job that holds `words` (TIMED_LOG's times)."""
+    return [
+        float(line.split(" ", 1)[0])
+        for line in worker.output().splitlines()
+        if job_id in line and words in line
+    ]
 
 
 @pytest.mark.servers
@@ -236,22 +233,28 @@ def test_a_failing_job_is_retried_after_the_delays_the_table_shows(row, served, 
     """Each attempt that raises is retried after the next of Retry's intervals (1 s, then 2 s), each
     give or take a second (SCHEDULER_TICK). After Retry's max=2 retries the job is failed for good."""
     base_url = served[APPS[1].name]
-    with rq_worker(redis_url):
+    with rq_worker(redis_url) as worker:
         job_id = send(base_url, {"failures": int(row["Failures asked for"])})
         started = time.monotonic()
-        job, waits = follow(base_url, job_id, timeout=15)
+        job = wait_for(base_url, job_id, DONE, timeout=15)
         took = time.monotonic() - started
+        runs = timed_lines(worker, job_id, ": default: snippets.rq_queues.jobs.run_job(")  # each start
+        failures = timed_lines(worker, job_id, "exception raised while executing")
+    waits = [run - failure for failure, run in zip(failures, runs[1:], strict=False)]
     with capsys.disabled():
         shown = ", ".join(f"{wait:.1f}" for wait in waits)
         print(f"\n{row['Case']}: waited {shown} s before the retries, {job['state']} after {took:.1f} s")
     delays = [float(delay.removesuffix(" s")) for delay in row["Delays before retries"].split(", ")]
-    assert len(waits) == len(delays) == int(row["Attempts"]) - 1
+    assert [float(interval) for interval in jobs.RETRY.intervals] == delays
+    attempts = int(row["Attempts"])
+    assert len(runs) == attempts
+    assert len(waits) == len(delays) == attempts - 1
     for wait, delay in zip(waits, delays, strict=True):
-        assert delay - SCHEDULER_TICK < wait < delay + SCHEDULER_TICK + 0.3, waits
+        assert wait < delay + SCHEDULER_TICK + 0.3, waits
+    assert sum(waits) > sum(delays) - SCHEDULER_TICK * len(delays), waits  # no retry went at once
     assert job["state"] == literal(row["Final state"])
     low, high = seconds_range(row["Took"])
     assert low <= took < high, took
-    attempts = int(row["Attempts"])
     if job["state"] == "finished":
         assert job["result"] == {"slept": 0, "attempts": attempts}
     else:

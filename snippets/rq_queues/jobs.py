@@ -62,12 +62,13 @@ def enqueue(seconds: float, failures: int) -> str:
 
 
 def job_state(job_id: str) -> dict | None:
-    """The job's state and result or error; None for an id this queue never had."""
+    """The job's state and result or error; None for an id Redis holds no record of (never sent, or
+    expired: RQ keeps a finished job 500 s, a failed one a year)."""
     try:
         job = Job.fetch(job_id, connection=redis)
     except NoSuchJobError:
         return None
-    answer: dict = {"id": job_id, "state": job.get_status().value}
+    answer: dict = {"id": job_id, "state": job.get_status(refresh=False).value}  # as fetched: no second read
     latest = job.latest_result()  # the outcome of its last run: none while it waits for its first
     if latest is not None and latest.type == Result.Type.SUCCESSFUL:
         answer["result"] = latest.return_value

@@ -4,10 +4,13 @@ test_rq_queues.py share.
 A worker runs in a session of its own and carries a marker in its environment, so
 that every process it starts is found and killed however the test ends, even one
 that left its process group: RQ's work horse calls setpgrp(), and a SIGKILL to the
-worker's group leaves it running its job.
+worker's group leaves it running its job. (If the test process itself is killed
+with SIGKILL, the worker gets SIGTERM, harness/servers.py's prepare_child, and
+stops as it does on SIGTERM: RQ lets a running job finish first.)
 """
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -20,6 +23,7 @@ from uuid import uuid4
 
 import httpx2
 
+from harness.apps import SnippetApp
 from harness.processes import processes, processes_with
 from harness.project import ROOT
 from harness.servers import Server, prepare_child, running_servers
@@ -38,23 +42,30 @@ class Worker:
         return self.log.read_text(errors="replace")
 
     def processes(self) -> list[int]:
-        """The worker and every process it started that is still running (not a zombie)."""
-        alive = {each.pid for each in processes() if not each.zombie}
-        return [pid for pid in processes_with(f"{MARKER}={self.marker}") if pid in alive]
+        """The worker and every process it started that is still running (not a zombie): those that
+        carry its marker, and, should a process ever rewrite its environment, its descendants."""
+        running = {each.pid: each for each in processes() if not each.zombie}
+        found = {pid for pid in processes_with(f"{MARKER}={self.marker}") if pid in running}
+        found |= {self.process.pid} & running.keys()
+        while grown := {pid for pid, each in running.items() if each.parent in found} - found:
+            found |= grown
+        return sorted(found, key=lambda pid: pid != self.process.pid)  # the worker first: it forks no more
 
     def children(self) -> list[int]:
         """The worker's running child processes: Celery's pool process, RQ's work horse and scheduler."""
         return [each.pid for each in processes() if each.parent == self.process.pid and not each.zombie]
 
     def kill(self) -> None:
-        """SIGKILL to every process of the worker, as when its machine dies; returns once they are gone."""
-        for pid in self.processes():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
+        """SIGKILL to every process of the worker, as when its machine dies, until none is left (one
+        forked meanwhile is found on the next round); returns once they are gone, or after 10 s."""
         deadline = time.monotonic() + 10
-        while self.processes() and time.monotonic() < deadline:
+        while (left := self.processes()) and time.monotonic() < deadline:
+            for pid in left:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            if self.process.pid in left:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=5)  # reap it, or it stays a zombie that is not gone
             time.sleep(0.05)
 
 
@@ -111,6 +122,16 @@ def read(base_url: str, job_id: str) -> dict:
     answer = httpx2.get(f"{base_url}/jobs/{job_id}", timeout=10)
     assert answer.status_code == 200, answer.text
     return answer.json()
+
+
+def result_of(app: SnippetApp, seconds: int, attempts: int) -> dict:
+    """The result each app shows: FastAPI's model makes `seconds` a float, so it answers 3.0 for 3."""
+    return {"slept": float(seconds) if app.framework == "fastapi" else seconds, "attempts": attempts}
+
+
+def as_sent(value) -> str:
+    """JSON as it goes over the wire, where 1 and 1.0 differ (in Python they are equal)."""
+    return json.dumps(value, sort_keys=True)
 
 
 def wait_for(base_url: str, job_id: str, wanted: set[str], timeout: float) -> dict:
