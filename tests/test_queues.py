@@ -10,6 +10,7 @@ killed with SIGKILL where a test says so and always stopped
 test removes a setting, it removes it from a copy of tasks.py in tmp_path.
 """
 
+import functools
 import os
 import re
 import shutil
@@ -28,7 +29,16 @@ from harness.project import ROOT, SNIPPETS
 from snippets.queues import tasks
 from support.clients import in_process_client
 from support.tables import literal, read_pipe_table
-from support.workers import as_sent, read, result_of, running_worker, send, serving_on_redis, wait_for
+from support.workers import (
+    as_sent,
+    check_a_waiting_job_runs_once_a_worker_starts,
+    read,
+    result_of,
+    running_worker,
+    send,
+    serving_on_redis,
+    wait_for,
+)
 
 TOPIC = "queues"
 APPS = topic_apps(TOPIC)
@@ -124,14 +134,10 @@ def served(redis_server) -> Iterator[dict[str, str]]:
 @pytest.mark.servers
 @pytest.mark.parametrize("app", APPS, ids=str)
 def test_the_worker_runs_the_job_and_the_app_reads_its_result(app, served, redis_url):
-    base_url = served[app.name]
-    job_id = send(base_url, {"seconds": 1})
-    time.sleep(0.5)  # no worker yet: the job waits in Redis
-    assert read(base_url, job_id) == {"id": job_id, "state": "QUEUED"}
-    with celery_worker(redis_url):
-        assert wait_for(base_url, job_id, {"STARTED", "SUCCESS"}, timeout=10)["state"] == "STARTED"
-        job = wait_for(base_url, job_id, {"SUCCESS"}, timeout=10)
-    assert as_sent(job) == as_sent({"id": job_id, "state": "SUCCESS", "result": result_of(app, 1, 1)})
+    start_worker = functools.partial(celery_worker, redis_url)
+    check_a_waiting_job_runs_once_a_worker_starts(
+        app, served[app.name], start_worker, ("QUEUED", "STARTED", "SUCCESS")
+    )
 
 
 def kill_mid_job(base_url: str, redis_url: str, project: Path) -> str:

@@ -10,6 +10,7 @@ and always stopped (tests/support/workers.py). A job sent "without retry=" is
 sent by the test, with the same function and timeout as the apps send it.
 """
 
+import functools
 import os
 import signal
 import sys
@@ -28,7 +29,17 @@ from harness.project import SNIPPETS
 from snippets.rq_queues import jobs
 from support.clients import in_process_client
 from support.tables import literal, read_pipe_table
-from support.workers import Worker, as_sent, read, result_of, running_worker, send, serving_on_redis, wait_for
+from support.workers import (
+    Worker,
+    as_sent,
+    check_a_waiting_job_runs_once_a_worker_starts,
+    read,
+    result_of,
+    running_worker,
+    send,
+    serving_on_redis,
+    wait_for,
+)
 
 TOPIC = "rq_queues"
 APPS = topic_apps(TOPIC)
@@ -133,14 +144,10 @@ def work_horse(worker: Worker) -> int:
 @pytest.mark.servers
 @pytest.mark.parametrize("app", APPS, ids=str)
 def test_the_worker_runs_the_job_and_the_app_reads_its_result(app, served, redis_url):
-    base_url = served[app.name]
-    job_id = send(base_url, {"seconds": 1})
-    time.sleep(0.5)  # no worker yet: the job waits in Redis
-    assert read(base_url, job_id) == {"id": job_id, "state": "queued"}
-    with rq_worker(redis_url):
-        assert wait_for(base_url, job_id, {"started", "finished"}, timeout=10)["state"] == "started"
-        job = wait_for(base_url, job_id, {"finished"}, timeout=10)
-    assert as_sent(job) == as_sent({"id": job_id, "state": "finished", "result": result_of(app, 1, 1)})
+    start_worker = functools.partial(rq_worker, redis_url)
+    check_a_waiting_job_runs_once_a_worker_starts(
+        app, served[app.name], start_worker, ("queued", "started", "finished")
+    )
 
 
 @pytest.mark.servers

@@ -16,7 +16,8 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
@@ -143,3 +144,22 @@ def wait_for(base_url: str, job_id: str, wanted: set[str], timeout: float) -> di
             assert job["state"] in wanted, f"after {timeout} s: {job}"
             return job
         time.sleep(0.05)
+
+
+def check_a_waiting_job_runs_once_a_worker_starts(
+    app: SnippetApp,
+    base_url: str,
+    start_worker: Callable[[], AbstractContextManager],
+    states: tuple[str, str, str],
+) -> None:
+    """What the queue pages show: a 1-second job sent while no worker runs waits in Redis (the first
+    of `states`, the queue library's names for waiting, running and done), a worker started then runs
+    it, and the app reads back its result."""
+    waiting, running, done = states
+    job_id = send(base_url, {"seconds": 1})
+    time.sleep(0.5)  # no worker yet: the job waits in Redis
+    assert read(base_url, job_id) == {"id": job_id, "state": waiting}
+    with start_worker():
+        assert wait_for(base_url, job_id, {running, done}, timeout=10)["state"] == running
+        job = wait_for(base_url, job_id, {done}, timeout=10)
+    assert as_sent(job) == as_sent({"id": job_id, "state": done, "result": result_of(app, 1, 1)})
